@@ -38,3 +38,16 @@ check: check-generated lint test
 ## bench: benchmarks with their baselines, in one run.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## demo: the CLI on the built-in fake Zoom and its sample data.
+demo:
+	$(GO) run ./cmd/zoom-chat-sessions --demo
+
+## update-spec: rebuild openapi.yaml from a whole Zoom document, report changes, regenerate.
+##   make update-spec SPEC=path/to/zoom.json [FAIL_ON_BREAKING=1]
+update-spec:
+	@test -n "$(SPEC)" || { echo "usage: make update-spec SPEC=path/to/zoom-document.json [FAIL_ON_BREAKING=1]"; exit 2; }
+	$(GO) run ./gen/updatespec -spec "$(SPEC)" -out openapi.yaml $(if $(FAIL_ON_BREAKING),-fail-on-breaking)
+	$(GO) generate ./...
+	$(GO) build ./...
+	$(GO) test -count=1 ./...
