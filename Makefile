@@ -30,7 +30,7 @@ lint:
 
 ## test: every test, with the race detector.
 test:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race ./...
 
 ## check: what CI runs.
 check: check-generated lint test
