@@ -1,0 +1,114 @@
+package wrapper
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors, matched with errors.Is against the errors this package
+// returns (an *APIError matches the ones that describe it).
+var (
+	// ErrPageToken: Zoom refused a next_page_token as invalid or expired
+	// (HTTP 400, code 300). Pages and Sessions recover from it by restarting
+	// the window; they return it only after too many restarts.
+	ErrPageToken = errors.New("next_page_token invalid or expired")
+	// ErrRateLimited: a per-second rate limit (HTTP 429 with
+	// X-RateLimit-Type QPS or no type) that lasted through every retry.
+	ErrRateLimited = errors.New("rate limited (per second)")
+	// ErrDailyLimit: the account's daily request cap (HTTP 429 with
+	// X-RateLimit-Type Daily-limit). Never retried; see APIError.ResetAt.
+	ErrDailyLimit = errors.New("daily rate limit reached")
+	// ErrUnauthorized: HTTP 401 from the API, or the token endpoint
+	// refusing the credentials.
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrRepeatedToken: Zoom sent a next_page_token already seen in the
+	// same window; following it would loop.
+	ErrRepeatedToken = errors.New("next_page_token repeated")
+)
+
+// APIError is any non-2xx answer from Zoom, JSON or not (an HTML 5xx page
+// from a load balancer too).
+type APIError struct {
+	StatusCode int           // HTTP status
+	Code       int           // Zoom's code, e.g. 124, 300, 429; 0 when the body had none
+	Message    string        // Zoom's message, or the HTTP status text for a non-JSON body
+	TrackingID string        // x-zm-trackingid: what Zoom support asks for
+	RetryAfter time.Duration // when Zoom said to try again (Retry-After), 0 if it did not
+
+	// RateLimitType is X-RateLimit-Type on a 429: "QPS", "Daily-limit" or "".
+	RateLimitType string
+	// ResetAt is when a daily limit resets: Retry-After's instant when Zoom
+	// sent one, else the next 00:00 UTC. Zero for other errors.
+	ResetAt time.Time
+	// Body is the start of a non-JSON body (at most 256 bytes), for logs.
+	Body string
+}
+
+// Error returns status, code, message and tracking ID, and for a daily
+// limit when it resets.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("zoom: HTTP ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.Code != 0 {
+		b.WriteString(", code ")
+		b.WriteString(strconv.Itoa(e.Code))
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.daily() {
+		fmt.Fprintf(&b, " (daily limit; resets at %s)", e.ResetAt.UTC().Format(time.RFC3339))
+	} else if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	if e.TrackingID != "" {
+		b.WriteString(" [x-zm-trackingid ")
+		b.WriteString(e.TrackingID)
+		b.WriteString("]")
+	}
+	return b.String()
+}
+
+func (e *APIError) daily() bool {
+	return e.StatusCode == http.StatusTooManyRequests &&
+		(strings.EqualFold(e.RateLimitType, "Daily-limit") ||
+			(e.RateLimitType == "" && strings.Contains(strings.ToLower(e.Message), "daily")))
+}
+
+func (e *APIError) pageToken() bool {
+	if e.StatusCode != http.StatusBadRequest || e.Code != 300 {
+		return false
+	}
+	m := strings.ToLower(e.Message)
+	return strings.Contains(m, "page token") || strings.Contains(m, "next_page_token")
+}
+
+// Is makes errors.Is(err, ErrPageToken / ErrRateLimited / ErrDailyLimit /
+// ErrUnauthorized / ErrRange) work on an *APIError.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrDailyLimit:
+		return e.daily()
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests && !e.daily()
+	case ErrPageToken:
+		return e.pageToken()
+	case ErrRange:
+		return e.StatusCode == http.StatusBadRequest && e.Code == 300 && !e.pageToken()
+	}
+	return false
+}
+
+// nextUTCMidnight is when Zoom's daily counters reset if it does not say.
+func nextUTCMidnight(now time.Time) time.Time {
+	y, m, d := now.UTC().Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+}
