@@ -1,0 +1,158 @@
+package zoomtest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/zoomkit/chatsessions/api"
+)
+
+// dataSet holds the sessions: generated per UTC day from the seed (so a day's
+// sessions are the same whatever the clock says), or supplied by the user.
+type dataSet struct {
+	seed     int64
+	perDay   int
+	own      []api.ChatSession // sorted; nil when generating
+	ownMode  bool
+	channels []channel
+
+	mu   sync.Mutex
+	days map[time.Time][]api.ChatSession
+}
+
+type channel struct{ id, name string }
+
+var channelNames = []string{
+	"Engineering", "Design Review", "Release Train", "Support Escalations",
+	"Sales EMEA", "Marketing Launch", "Incident Room", "Product Roadmap",
+	"Customer Success", "Data Platform", "Finance Close", "All Hands",
+}
+
+var people = []string{
+	"ada.lovelace", "grace.hopper", "alan.turing", "katherine.johnson",
+	"edsger.dijkstra", "barbara.liskov", "ken.thompson", "margaret.hamilton",
+	"donald.knuth", "frances.allen", "dennis.ritchie", "radia.perlman",
+	"john.mccarthy", "shafi.goldwasser", "leslie.lamport", "hedy.lamarr",
+}
+
+const (
+	internalDomain = "example.com"
+	externalDomain = "partner.example.org"
+)
+
+func newDataSet(cfg config) *dataSet {
+	d := &dataSet{seed: cfg.seed, perDay: cfg.sessionsPerDay, days: map[time.Time][]api.ChatSession{}}
+	if cfg.ownSessions {
+		d.ownMode = true
+		for _, s := range cfg.sessions {
+			if s.LastMessageSentTime != nil {
+				d.own = append(d.own, s)
+			}
+		}
+		slices.SortStableFunc(d.own, func(a, b api.ChatSession) int {
+			return a.LastMessageSentTime.Compare(*b.LastMessageSentTime)
+		})
+	}
+	for _, name := range channelNames {
+		d.channels = append(d.channels, channel{id: hexID(22, "channel", d.seed, name), name: name})
+	}
+	return d
+}
+
+// between returns the sessions whose last message falls between from 00:00
+// and to 23:59:59.999 UTC, oldest first. Generated sessions later than now
+// have not happened yet and are left out.
+func (d *dataSet) between(from, to, now time.Time) []api.ChatSession {
+	start := utcDay(from)
+	end := utcDay(to).AddDate(0, 0, 1)
+	if d.ownMode {
+		var out []api.ChatSession
+		for _, s := range d.own {
+			t := *s.LastMessageSentTime
+			if !t.Before(start) && t.Before(end) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	var out []api.ChatSession
+	for day := start; day.Before(end) && !day.After(now); day = day.AddDate(0, 0, 1) {
+		for _, s := range d.day(day) {
+			if s.LastMessageSentTime.After(now) {
+				break
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// day returns the generated sessions of one UTC day, oldest first.
+func (d *dataSet) day(day time.Time) []api.ChatSession {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if s, ok := d.days[day]; ok {
+		return s
+	}
+	s := d.generate(day)
+	d.days[day] = s
+	return s
+}
+
+// generate makes perDay sessions for a day: each in its own slot of the day,
+// about 40% group chats (10% of them deleted, 20% with external members) and
+// 60% one-to-one chats (15% with someone from outside).
+func (d *dataSet) generate(day time.Time) []api.ChatSession {
+	n := d.perDay
+	if n == 0 {
+		return nil
+	}
+	dayNum := uint64(day.Unix() / 86400)
+	rng := rand.New(rand.NewPCG(uint64(d.seed), dayNum))
+	slot := 86400 / n
+	out := make([]api.ChatSession, 0, n)
+	for i := range n {
+		t := day.Add(time.Duration(i*slot+rng.IntN(slot)) * time.Second)
+		id := hexID(64, "session", d.seed, day.Format(time.DateOnly), i)
+		s := api.ChatSession{Id: &id, LastMessageSentTime: &t}
+		if rng.IntN(10) < 4 {
+			ch := d.channels[rng.IntN(len(d.channels))]
+			name, chID := ch.name, ch.id
+			status := api.ChatSessionStatusActive
+			if rng.IntN(10) == 0 {
+				status = api.ChatSessionStatusDeleted
+			}
+			ext := rng.IntN(5) == 0
+			typ := api.ChatSessionTypeGroup
+			s.Type, s.Name, s.ChannelId, s.Status, s.HasExternalMember = &typ, &name, &chID, &status, &ext
+		} else {
+			a := rng.IntN(len(people))
+			b := (a + 1 + rng.IntN(len(people)-1)) % len(people)
+			ext := rng.IntN(100) < 15
+			domain := internalDomain
+			if ext {
+				domain = externalDomain
+			}
+			emails := []string{people[a] + "@" + internalDomain, people[b] + "@" + domain}
+			typ, name := api.ChatSessionTypeOneToOne, ""
+			s.Type, s.Name, s.MemberEmails, s.HasExternalMember = &typ, &name, &emails, &ext
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func hexID(n int, parts ...any) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%v", parts)))
+	return hex.EncodeToString(sum[:])[:n]
+}
+
+func utcDay(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
