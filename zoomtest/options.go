@@ -98,7 +98,9 @@ func WithTokenLifetime(d time.Duration) Option { return func(c *config) { c.toke
 func WithCredentials(cr Credentials) Option { return func(c *config) { c.accounts[0] = cr } }
 
 // WithAccount adds another account with its own app credentials and its own rate limits.
-func WithAccount(cr Credentials) Option { return func(c *config) { c.accounts = append(c.accounts, cr) } }
+func WithAccount(cr Credentials) Option {
+	return func(c *config) { c.accounts = append(c.accounts, cr) }
+}
 
 // WithRateLimit limits each account to perSecond API requests per second
 // (0, the default, means no limit). It is a token bucket on the fake's clock:
@@ -111,7 +113,9 @@ func WithAccount(cr Credentials) Option { return func(c *config) { c.accounts = 
 // X-RateLimit-Category: Medium, X-RateLimit-Type: QPS, X-RateLimit-Limit,
 // X-RateLimit-Remaining: 0 and Retry-After, the whole second (ISO 8601, UTC)
 // from which a request will be accepted again.
-func WithRateLimit(perSecond int) Option { return func(c *config) { c.ratePerSecond = max(0, perSecond) } }
+func WithRateLimit(perSecond int) Option {
+	return func(c *config) { c.ratePerSecond = max(0, perSecond) }
+}
 
 // WithDailyLimit limits each account to n API requests per UTC day of the
 // fake's clock (0, the default, means no limit). Requests refused with 429 do
