@@ -1,0 +1,257 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// A document is held as plain Go values: map[string]any, []any, string,
+// int64, float64, bool and nil. Both JSON and YAML inputs decode to that shape,
+// so the rest of the command never cares which one it read.
+
+// decodeDocument reads a JSON or YAML OpenAPI document into plain values.
+func decodeDocument(data []byte) (map[string]any, error) {
+	var raw any
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		if err := dec.Decode(&raw); err != nil {
+			return nil, fmt.Errorf("decode JSON: %w", err)
+		}
+	} else if err := yaml.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("decode YAML: %w", err)
+	}
+	v, err := normalize(raw)
+	if err != nil {
+		return nil, err
+	}
+	doc, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("document is a %T, not an object", v)
+	}
+	return doc, nil
+}
+
+// normalize turns decoder output into the value shapes listed above.
+func normalize(v any) (any, error) {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			n, err := normalize(e)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = n
+		}
+		return out, nil
+	case map[any]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			n, err := normalize(e)
+			if err != nil {
+				return nil, err
+			}
+			out[fmt.Sprint(k)] = n
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			n, err := normalize(e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = n
+		}
+		return out, nil
+	case json.Number:
+		if i, err := v.Int64(); err == nil {
+			return i, nil
+		}
+		f, err := v.Float64()
+		if err != nil {
+			return nil, fmt.Errorf("number %q: %w", v, err)
+		}
+		return f, nil
+	case int:
+		return int64(v), nil
+	case uint64:
+		if v > math.MaxInt64 {
+			return float64(v), nil
+		}
+		return int64(v), nil
+	case string, bool, int64, float64, nil:
+		return v, nil
+	default:
+		return nil, fmt.Errorf("unsupported value %T", v)
+	}
+}
+
+// clone returns a deep copy of a plain value.
+func clone(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = clone(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = clone(e)
+		}
+		return out
+	default:
+		return v
+	}
+}
+
+// equal reports whether two plain values are the same.
+func equal(a, b any) bool { return reflect.DeepEqual(a, b) }
+
+// sortedKeys returns the keys of m in byte order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// JSON Pointers (RFC 6901) address places in a document. A segment "*"
+// stands for every member of an object or array (used by overlay targets).
+
+// splitPointer splits a JSON Pointer into unescaped segments.
+func splitPointer(p string) ([]string, error) {
+	if p == "" {
+		return nil, nil
+	}
+	if !strings.HasPrefix(p, "/") {
+		return nil, fmt.Errorf("JSON pointer %q does not start with /", p)
+	}
+	segs := strings.Split(p[1:], "/")
+	for i, s := range segs {
+		segs[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+	}
+	return segs, nil
+}
+
+// joinPointer is the inverse of splitPointer.
+func joinPointer(segs []string) string {
+	var b strings.Builder
+	for _, s := range segs {
+		b.WriteByte('/')
+		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1"))
+	}
+	return b.String()
+}
+
+// lookup returns the value at segs, and whether it exists.
+func lookup(v any, segs []string) (any, bool) {
+	for _, s := range segs {
+		switch c := v.(type) {
+		case map[string]any:
+			e, ok := c[s]
+			if !ok {
+				return nil, false
+			}
+			v = e
+		case []any:
+			i, err := strconv.Atoi(s)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			v = c[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// expand resolves a pointer that may hold "*" segments into the concrete
+// pointers (as segment lists) that exist in v, in document order for arrays
+// and key order for objects.
+func expand(v any, segs []string) [][]string {
+	if len(segs) == 0 {
+		return [][]string{{}}
+	}
+	head, rest := segs[0], segs[1:]
+	var out [][]string
+	visit := func(key string, child any) {
+		for _, tail := range expand(child, rest) {
+			out = append(out, append([]string{key}, tail...))
+		}
+	}
+	switch c := v.(type) {
+	case map[string]any:
+		if head == "*" {
+			for _, k := range sortedKeys(c) {
+				visit(k, c[k])
+			}
+		} else if e, ok := c[head]; ok {
+			visit(head, e)
+		}
+	case []any:
+		if head == "*" {
+			for i, e := range c {
+				visit(strconv.Itoa(i), e)
+			}
+		} else if i, err := strconv.Atoi(head); err == nil && i >= 0 && i < len(c) {
+			visit(head, c[i])
+		}
+	}
+	return out
+}
+
+// set stores val at segs, whose parent must be an existing object.
+func set(doc map[string]any, segs []string, val any) error {
+	parent, ok := lookup(doc, segs[:len(segs)-1])
+	if !ok {
+		return fmt.Errorf("%s does not exist", joinPointer(segs[:len(segs)-1]))
+	}
+	switch p := parent.(type) {
+	case map[string]any:
+		p[segs[len(segs)-1]] = val
+	case []any:
+		i, err := strconv.Atoi(segs[len(segs)-1])
+		if err != nil || i < 0 || i >= len(p) {
+			return fmt.Errorf("%s is not an index of an array", joinPointer(segs))
+		}
+		p[i] = val
+	default:
+		return fmt.Errorf("%s is not an object or array", joinPointer(segs[:len(segs)-1]))
+	}
+	return nil
+}
+
+// ensureObject returns the object at segs, creating empty objects on the way.
+func ensureObject(doc map[string]any, segs []string) (map[string]any, error) {
+	cur := doc
+	for i, s := range segs {
+		next, ok := cur[s]
+		if !ok {
+			m := map[string]any{}
+			cur[s] = m
+			cur = m
+			continue
+		}
+		m, ok := next.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%s is a %T, not an object", joinPointer(segs[:i+1]), next)
+		}
+		cur = m
+	}
+	return cur, nil
+}
