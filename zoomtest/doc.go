@@ -22,10 +22,12 @@
 //     integer 1..300 (default 30). Otherwise → 400 {"code":300,"message":"Validation Failed.",
 //     "errors":[{"field":...,"message":...}]}.
 //   - to before from → 400 {"code":300,"message":"The 'to' date must not be earlier than the 'from' date."}.
-//   - to more than one calendar month after from (from.AddDate(0, 1, 0)) →
+//   - to more than one calendar month after from (the same day of the next
+//     month, or its last day: 2026-03-31 allows up to 2026-04-30) →
 //     400 {"code":300,"message":"The date range must not exceed one month."}.
 //   - from earlier than today minus six calendar months (UTC, on the fake's
-//     clock, today.AddDate(0, -6, 0)) → 400 {"code":300,"message":"Report requested exceeds 6 month limit."}.
+//     clock, clamped the same way: on 2026-08-31 the oldest from is 2026-02-28) →
+//     400 {"code":300,"message":"Report requested exceeds 6 month limit."}.
 //     A to date in the future is accepted.
 //   - next_page_token: opaque, HMAC-signed, bound to from, to and the effective
 //     page_size of the request that produced it, valid for [WithPageTokenTTL]

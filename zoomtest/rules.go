@@ -73,9 +73,9 @@ func (h reportHandler) ReportChatSessions(ctx context.Context, req api.ReportCha
 	switch {
 	case to.Before(from):
 		return bad(msgToBeforeFrom, nil)
-	case to.After(from.AddDate(0, 1, 0)):
+	case to.After(addMonths(from, 1)):
 		return bad(msgOverMonth, nil)
-	case from.Before(today.AddDate(0, -6, 0)):
+	case from.Before(addMonths(today, -6)):
 		return bad(msgSixMonths, nil)
 	}
 
@@ -155,4 +155,13 @@ func writeZoomError(w http.ResponseWriter, r *http.Request, status, code int, ms
 		resp = x
 	}
 	_ = resp.VisitReportChatSessionsResponse(w)
+}
+
+// addMonths moves t by n calendar months, keeping the day of the month but
+// clamping it to the last day of the target month (March 31 + 1 → April 30),
+// where time.AddDate would roll over (→ May 1).
+func addMonths(t time.Time, n int) time.Time {
+	first := time.Date(t.Year(), t.Month()+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(t.Day(), last)-1)
 }

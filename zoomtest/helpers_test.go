@@ -1,0 +1,96 @@
+package zoomtest_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zoomkit/chatsessions/api"
+	"github.com/zoomkit/chatsessions/zoomtest"
+)
+
+// now is the fake clock's start in every test: a Friday afternoon in May 2026.
+var now = time.Date(2026, 5, 15, 14, 30, 0, 0, time.UTC)
+
+// clock is a settable clock for the fake.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: now} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+type answer struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// get sends GET <base>/report/chat/sessions?<query> with the bearer token (none if empty).
+func get(t *testing.T, client *http.Client, base, token string, query url.Values) answer {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, base+"/report/chat/sessions?"+query.Encode(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return answer{resp.StatusCode, resp.Header, string(b)}
+}
+
+func page(t *testing.T, a answer) api.ChatSessionsReport {
+	t.Helper()
+	if a.Status != http.StatusOK {
+		t.Fatalf("status %d, body %s", a.Status, a.Body)
+	}
+	var r api.ChatSessionsReport
+	if err := json.Unmarshal([]byte(a.Body), &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func q(kv ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v
+}
+
+// startServer starts a fake on the test clock with contract checks failing the test.
+func startServer(t *testing.T, opts ...zoomtest.Option) (*zoomtest.Server, *clock) {
+	t.Helper()
+	c := newClock()
+	s := zoomtest.NewServer(append([]zoomtest.Option{zoomtest.WithClock(c.Now), zoomtest.WithT(t)}, opts...)...)
+	return s, c
+}
