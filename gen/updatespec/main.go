@@ -12,9 +12,9 @@
 //
 //	go run ./gen/updatespec -spec path/to/zoom-document.json -out openapi.yaml
 //
-// Exit status: 0 on success, 1 on an error, 3 when -fail-on-breaking is set
-// and a change breaks callers (the new openapi.yaml is still written, so
-// that it can be reviewed; git restores the old one).
+// Exit status: 0 on success, 1 on an error, 2 on bad flags, 3 when
+// -fail-on-breaking is set and a change breaks callers (the report is
+// printed and openapi.yaml is left as it was).
 package main
 
 import (
@@ -41,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "openapi.yaml", "the `file` to rebuild; its current content is the old side of the change report")
 	overlay := fs.String("overlay", "gen/overlay.yaml", "the project's additions (`file`)")
 	published := fs.String("published", "", "when Zoom published the document, yyyy-mm (default: the last yyyy-mm in the document's file name)")
-	failOnBreaking := fs.Bool("fail-on-breaking", false, "exit with status 3 when a change breaks callers")
+	failOnBreaking := fs.Bool("fail-on-breaking", false, "exit with status 3, leaving -out alone, when a change breaks callers")
 	dryRun := fs.Bool("dry-run", false, "print the report but do not write -out")
 	fs.BoolVar(dryRun, "report-only", false, "same as -dry-run")
 	fs.Usage = func() {
@@ -62,6 +62,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		OverlayPath: *overlay,
 		Published:   *published,
 		DryRun:      *dryRun,
+		KeepIf:      func(r *Report) bool { return *failOnBreaking && r.Breaking() },
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "updatespec:", err)
@@ -85,6 +86,8 @@ type Options struct {
 	OverlayPath string // gen/overlay.yaml
 	Published   string // overrides the yyyy-mm taken from SpecPath's name
 	DryRun      bool   // do not write OutPath
+	// KeepIf, when set and true for the report, also leaves OutPath alone.
+	KeepIf func(*Report) bool
 }
 
 // Result is what an update produced.
@@ -119,7 +122,8 @@ func updateFiles(o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if res.Changed && !o.DryRun {
+	keep := o.DryRun || (o.KeepIf != nil && o.KeepIf(res.Report))
+	if res.Changed && !keep {
 		if err := os.WriteFile(o.OutPath, res.Spec, 0o644); err != nil {
 			return nil, err
 		}

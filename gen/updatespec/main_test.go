@@ -149,7 +149,7 @@ func TestUpdate2022To2026(t *testing.T) {
 }
 
 // Going back from 2026 to 2022 breaks callers, and -fail-on-breaking says so
-// with exit status 3 (after writing the file, for review).
+// with exit status 3 and leaves the file alone.
 func TestUpdate2026To2022IsBreaking(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "openapi.yaml")
@@ -160,6 +160,9 @@ func TestUpdate2026To2022IsBreaking(t *testing.T) {
 	code := run([]string{"-spec", doc2022, "-out", out, "-overlay", "../overlay.yaml", "-fail-on-breaking"}, &stdout, &stderr)
 	if code != exitBreaking {
 		t.Fatalf("exit %d, want %d; stderr: %s\n%s", code, exitBreaking, stderr.String(), stdout.String())
+	}
+	if !bytes.Equal(readFile(t, out), readFile(t, "../../openapi.yaml")) {
+		t.Errorf("-fail-on-breaking wrote the file")
 	}
 	for _, want := range []string{"BREAKING", "api-security-removed", "response-property-max-items-unset", "removed the optional property `sessions/items/channel_id`"} {
 		if !strings.Contains(stdout.String(), want) {
