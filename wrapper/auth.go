@@ -1,0 +1,246 @@
+package wrapper
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// tokenProvider hands out access tokens.
+type tokenProvider interface {
+	token(ctx context.Context) (string, error)
+	// invalidate drops bad from the cache; it reports whether asking again
+	// may give a different token (false for a static token).
+	invalidate(bad string) bool
+	kind() string
+}
+
+type s2sCreds struct {
+	accountID, clientID, clientSecret string
+}
+
+// String hides the credentials.
+func (s *s2sCreds) String() string { return "s2sCreds{REDACTED}" }
+
+func newTokenProvider(cfg *config, c *Client) tokenProvider {
+	switch {
+	case cfg.static != "":
+		c.redact.add(cfg.static)
+		return staticToken{tok: cfg.static}
+	case cfg.ts != nil:
+		ts := cfg.ts
+		return &cachedToken{name: "token source", client: c, fetch: func(context.Context) (*oauth2.Token, error) {
+			return ts.Token()
+		}}
+	default:
+		s := cfg.s2s
+		c.redact.add(s.clientSecret)
+		cc := &clientcredentials.Config{
+			ClientID:     s.clientID,
+			ClientSecret: s.clientSecret,
+			TokenURL:     cfg.tokenURL,
+			EndpointParams: url.Values{
+				"grant_type": {"account_credentials"},
+				"account_id": {s.accountID},
+			},
+			AuthStyle: oauth2.AuthStyleInHeader,
+		}
+		hc := c.httpClient
+		return &cachedToken{name: "server-to-server", client: c, fetch: func(ctx context.Context) (*oauth2.Token, error) {
+			// Config.Token makes a fresh, non-caching source per call: the
+			// cache is ours, and nothing keeps the request's ctx.
+			return cc.Token(context.WithValue(ctx, oauth2.HTTPClient, hc))
+		}}
+	}
+}
+
+type staticToken struct{ tok string }
+
+func (s staticToken) token(context.Context) (string, error) { return s.tok, nil }
+func (staticToken) invalidate(string) bool                  { return false }
+func (staticToken) kind() string                            { return "static token" }
+
+// String hides the token.
+func (staticToken) String() string { return "staticToken{REDACTED}" }
+
+// tokenRenewMargin: a cached token is replaced this long before it expires.
+const tokenRenewMargin = time.Minute
+
+// cachedToken caches one token for every goroutine; one fetch at a time.
+type cachedToken struct {
+	name   string
+	client *Client
+	fetch  func(ctx context.Context) (*oauth2.Token, error)
+
+	once sync.Once
+	lock chan struct{} // held while reading the cache or fetching
+	tok  *oauth2.Token
+}
+
+func (c *cachedToken) kind() string { return c.name }
+
+// String hides the token.
+func (c *cachedToken) String() string { return "cachedToken{" + c.name + ", REDACTED}" }
+
+func (c *cachedToken) acquire(ctx context.Context) error {
+	c.once.Do(func() { c.lock = make(chan struct{}, 1) })
+	select {
+	case c.lock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+func (c *cachedToken) token(ctx context.Context) (string, error) {
+	if err := c.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer func() { <-c.lock }()
+	if c.tok != nil && c.tok.AccessToken != "" &&
+		(c.tok.Expiry.IsZero() || time.Until(c.tok.Expiry) > tokenRenewMargin) {
+		return c.tok.AccessToken, nil
+	}
+	c.client.stats.tokens.Add(1)
+	t, err := c.fetch(ctx)
+	if err != nil {
+		return "", c.client.tokenError(err)
+	}
+	if t == nil || t.AccessToken == "" {
+		return "", &TokenError{Reason: "token endpoint returned no access_token"}
+	}
+	c.client.redact.add(t.AccessToken)
+	c.tok = t
+	return t.AccessToken, nil
+}
+
+func (c *cachedToken) invalidate(bad string) bool {
+	if c.acquire(context.Background()) == nil {
+		if c.tok != nil && c.tok.AccessToken == bad {
+			c.tok = nil
+		}
+		<-c.lock
+	}
+	return true
+}
+
+// TokenError is a refusal from the token endpoint. It matches
+// ErrUnauthorized for HTTP 400 and 401. It never holds a secret.
+type TokenError struct {
+	StatusCode int    // HTTP status of the token endpoint
+	Code       string // OAuth "error", e.g. invalid_client
+	Reason     string // Zoom's "reason" or the OAuth error_description
+}
+
+// Error describes the refusal.
+func (e *TokenError) Error() string {
+	s := "wrapper: access token request refused"
+	if e.StatusCode != 0 {
+		s += fmt.Sprintf(": HTTP %d", e.StatusCode)
+	}
+	if e.Code != "" {
+		s += ": " + e.Code
+	}
+	if e.Reason != "" {
+		s += ": " + e.Reason
+	}
+	return s
+}
+
+// Is matches ErrUnauthorized for 400 and 401 answers.
+func (e *TokenError) Is(target error) bool {
+	return target == ErrUnauthorized && (e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusBadRequest)
+}
+
+func (e *TokenError) retryable() bool {
+	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+// tokenError turns an oauth2 error into one that holds no secret.
+func (c *Client) tokenError(err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		te := &TokenError{Code: re.ErrorCode, Reason: re.ErrorDescription}
+		if re.Response != nil {
+			te.StatusCode = re.Response.StatusCode
+		}
+		var body struct {
+			Reason string `json:"reason"`
+			Error  string `json:"error"`
+		}
+		if json.Unmarshal(re.Body, &body) == nil {
+			if te.Reason == "" {
+				te.Reason = body.Reason
+			}
+			if te.Code == "" {
+				te.Code = body.Error
+			}
+		}
+		te.Code, te.Reason = c.redact.apply(te.Code), c.redact.apply(te.Reason)
+		return te
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("wrapper: access token request: %w", err)
+	}
+	return &redactedError{msg: "wrapper: access token request: " + c.redact.apply(err.Error()), err: err}
+}
+
+// redactedError shows a scrubbed message but still unwraps to the cause
+// (for errors.Is on net errors).
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redactor replaces known secrets in text with REDACTED.
+type redactor struct {
+	mu      sync.RWMutex
+	secrets []string
+}
+
+const maxRedactSecrets = 16
+
+func (r *redactor) add(s string) {
+	if len(s) < 4 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, x := range r.secrets {
+		if x == s {
+			return
+		}
+	}
+	if len(r.secrets) == maxRedactSecrets {
+		// keep the first (client secret or static token), drop the oldest token
+		copy(r.secrets[1:], r.secrets[2:])
+		r.secrets = r.secrets[:maxRedactSecrets-1]
+	}
+	r.secrets = append(r.secrets, s)
+}
+
+func (r *redactor) apply(s string) string {
+	if s == "" {
+		return s
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, x := range r.secrets {
+		if strings.Contains(s, x) {
+			s = strings.ReplaceAll(s, x, "REDACTED")
+		}
+	}
+	return s
+}
