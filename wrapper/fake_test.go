@@ -25,6 +25,8 @@ var fixedNow = time.Date(2026, 5, 27, 12, 0, 0, 0, time.UTC)
 type fakeZoom struct {
 	t   *testing.T
 	srv *httptest.Server
+	mux *http.ServeMux
+	url string
 
 	mu        sync.Mutex
 	counts    map[string]int // window "from..to" -> number of sessions
@@ -47,17 +49,32 @@ type tokenReq struct {
 }
 
 func newFake(t *testing.T) *fakeZoom {
-	f := &fakeZoom{t: t, counts: map[string]int{}, expiresIn: 3600}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v2/report/chat/sessions", f.sessions)
-	mux.HandleFunc("/oauth/token", f.token)
-	f.srv = httptest.NewServer(mux)
+	f := newFakeHandler(t)
+	f.srv = httptest.NewServer(f.mux)
 	t.Cleanup(f.srv.Close)
+	f.url = f.srv.URL
 	return f
 }
 
-func (f *fakeZoom) baseURL() string  { return f.srv.URL + "/v2" }
-func (f *fakeZoom) tokenURL() string { return f.srv.URL + "/oauth/token" }
+// newFakeHandler is a fakeZoom without a listener, for an in-memory
+// transport (synctest bubbles).
+func newFakeHandler(t *testing.T) *fakeZoom {
+	f := &fakeZoom{t: t, counts: map[string]int{}, expiresIn: 3600, url: "http://zoom.test"}
+	f.mux = http.NewServeMux()
+	f.mux.HandleFunc("GET /v2/report/chat/sessions", f.sessions)
+	f.mux.HandleFunc("/oauth/token", f.token)
+	return f
+}
+
+// RoundTrip serves a request in memory.
+func (f *fakeZoom) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	f.mux.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
+
+func (f *fakeZoom) baseURL() string  { return f.url + "/v2" }
+func (f *fakeZoom) tokenURL() string { return f.url + "/oauth/token" }
 
 func (f *fakeZoom) set(window string, n int) *fakeZoom {
 	f.mu.Lock()
