@@ -96,9 +96,8 @@ func (c *Client) Sessions(ctx context.Context, from, to Date) iter.Seq2[Session,
 //
 // A window whose next_page_token Zoom refuses mid-way is restarted from its
 // first page; sessions already yielded are skipped (by ID), so a restart may
-// yield pages with fewer sessions, or none. A page is only valid until the
-// next iteration step if you keep its Sessions slice: it is not reused, so
-// keeping it is safe.
+// yield pages with fewer sessions, or none. Pages are never reused: keeping
+// a *Page or its Sessions after the loop moves on is safe.
 func (c *Client) Pages(ctx context.Context, from, to Date) iter.Seq2[*Page, error] {
 	return func(yield func(*Page, error) bool) {
 		windows, err := Windows(from, to)
@@ -116,7 +115,7 @@ func (c *Client) Pages(ctx context.Context, from, to Date) iter.Seq2[*Page, erro
 
 		chans := make([]chan pageResult, len(windows))
 		start := func(i int) {
-			ch := make(chan pageResult, 1) // one page prefetched per window
+			ch := make(chan pageResult, pagesBuffered)
 			chans[i] = ch
 			wg.Go(func() { c.fetchWindow(ctx, windows[i], ch) })
 		}
@@ -147,6 +146,11 @@ func (c *Client) Pages(ctx context.Context, from, to Date) iter.Seq2[*Page, erro
 		}
 	}
 }
+
+// pagesBuffered is how many pages a window fetches ahead of the caller.
+// Memory is bounded by concurrency × (pagesBuffered+1) pages of 300
+// sessions; a window waiting its turn can still make progress meanwhile.
+const pagesBuffered = 4
 
 type pageResult struct {
 	page *Page
