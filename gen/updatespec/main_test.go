@@ -137,6 +137,8 @@ func TestUpdate2022To2026(t *testing.T) {
 		wantChange(t, rep, "api-security-added", s)
 	}
 	wantChange(t, rep, "response-property-max-items-set", "sessions", "300")
+	wantChange(t, rep, ruleRateLimitLabel, "from `Heavy` to `MEDIUM`")
+	wantChange(t, rep, ruleDescription, "description changed")
 
 	// oapi-codegen takes the 2022 result too (pseudo-status "300" included).
 	code := generate(t, old)

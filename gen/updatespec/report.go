@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -114,6 +115,8 @@ func Compare(oldSpec, newSpec []byte) (*Report, error) {
 			Text:      c.GetUncolorizedText(l),
 		})
 	}
+	// Compatible by nature, so after oasdiff's sorted list.
+	rep.Changes = append(rep.Changes, docChanges(s1.Spec, s2.Spec)...)
 	return rep, nil
 }
 
@@ -135,4 +138,63 @@ func loadSpec(name string, data []byte) (*load.SpecInfo, error) {
 		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
 	return &load.SpecInfo{Url: name, Spec: spec, Version: spec.Info.Version}, nil
+}
+
+// Rule ids of the changes oasdiff does not see: they live in prose and
+// extensions, yet matter to whoever sizes rate limits or grants scopes.
+const (
+	ruleRateLimitLabel = "rate-limit-label-changed"
+	ruleDescription    = "operation-description-changed"
+)
+
+// rateLimitLabel finds Zoom's rate-limit label in an operation description:
+// "**[Rate Limit Label](...):** `MEDIUM`".
+var rateLimitLabel = regexp.MustCompile("Rate Limit Label\\]\\([^)]*\\):\\*\\*\\s*`([^`]+)`")
+
+// docChanges reports, for every operation in both documents, a changed
+// rate-limit label and otherwise changed description. Neither breaks a
+// client's code, so both are compatible.
+func docChanges(old, new *openapi3.T) []Change {
+	var out []Change
+	for _, path := range new.Paths.InMatchingOrder() {
+		newItem, oldItem := new.Paths.Value(path), old.Paths.Value(path)
+		if oldItem == nil {
+			continue
+		}
+		ops := newItem.Operations()
+		methods := make([]string, 0, len(ops))
+		for m := range ops {
+			methods = append(methods, m)
+		}
+		slices.Sort(methods)
+		for _, method := range methods {
+			o, n := oldItem.GetOperation(method), ops[method]
+			if o == nil || o.Description == n.Description {
+				continue
+			}
+			where := method + " " + path
+			ol, nl := label(o.Description), label(n.Description)
+			if ol != nl {
+				out = append(out, Change{Level: levelCompatible, ID: ruleRateLimitLabel, Operation: where,
+					Text: fmt.Sprintf("the rate-limit label changed from %s to %s: check the client's rate (WithRateLimit, --rate)", orNone(ol), orNone(nl))})
+			}
+			out = append(out, Change{Level: levelCompatible, ID: ruleDescription, Operation: where,
+				Text: "the operation's description changed (prerequisites, scopes or limits may be stated differently)"})
+		}
+	}
+	return out
+}
+
+func label(description string) string {
+	if m := rateLimitLabel.FindStringSubmatch(description); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return "`" + s + "`"
 }
