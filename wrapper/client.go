@@ -24,8 +24,9 @@ const (
 	DefaultRateLimit = 20 // requests per second: Zoom Pro, MEDIUM label
 	DefaultPageSize  = 300
 	MaxPageSize      = 300
-	// DefaultMaxRestarts is how many times a window is restarted after
-	// Zoom refuses its next_page_token before Pages gives up.
+	// DefaultMaxRestarts is how many restarts in a row without progress a
+	// window may make, after Zoom refuses its next_page_token, before Pages
+	// gives up.
 	DefaultMaxRestarts = 3
 )
 
@@ -195,8 +196,10 @@ func WithRetryPolicy(p RetryPolicy) Option {
 	}
 }
 
-// WithMaxRestarts sets how often a window restarts after an expired
-// next_page_token before giving up (default 3).
+// WithMaxRestarts sets how many restarts in a row, each after an expired
+// next_page_token and none yielding a new session, a window may make
+// before Pages gives up (default 3). Restarts that make progress, as with
+// a caller slower than the token's 15 minutes, do not count against it.
 func WithMaxRestarts(n int) Option {
 	return func(c *config) error {
 		if n < 0 {

@@ -94,9 +94,11 @@ func (c *Client) Sessions(ctx context.Context, from, to Date) iter.Seq2[Session,
 // window order. The range is checked before any request: valid dates, from
 // not after to, from within the last six months.
 //
-// A window whose next_page_token Zoom refuses mid-way is restarted from its
-// first page; sessions already yielded are skipped (by ID), so a restart may
-// yield pages with fewer sessions, or none. Pages are never reused: keeping
+// A window whose next_page_token Zoom refuses mid-way (it expires 15 minutes
+// after it is issued, so a slow caller can outlive it) is restarted from its
+// first page; sessions already yielded are skipped (by ID) and pages with
+// nothing new are not yielded, except a window's last page. A window gives up
+// after WithMaxRestarts restarts in a row that yielded nothing new. Pages are never reused: keeping
 // a *Page or its Sessions after the loop moves on is safe.
 func (c *Client) Pages(ctx context.Context, from, to Date) iter.Seq2[*Page, error] {
 	return func(yield func(*Page, error) bool) {
@@ -175,9 +177,13 @@ func (c *Client) fetchWindow(ctx context.Context, w Window, out chan<- pageResul
 	// restart.
 	var sent []uint64
 	var lastErr error
+	// stalled counts restarts in a row that sent no new session: a consumer
+	// slower than the token TTL still makes progress on every restart, so
+	// only a window that gets nowhere gives up.
+	stalled := 0
 	for restarts := 0; ; restarts++ {
-		if restarts > c.maxRestarts {
-			send(pageResult{err: fmt.Errorf("wrapper: window %s: gave up after %d restarts: %w", w, c.maxRestarts, lastErr)})
+		if restarts > 0 && stalled >= c.maxRestarts {
+			send(pageResult{err: fmt.Errorf("wrapper: window %s: gave up after %d restarts in a row without progress: %w", w, stalled, lastErr)})
 			return
 		}
 		var skip map[uint64]struct{}
@@ -188,6 +194,7 @@ func (c *Client) fetchWindow(ctx context.Context, w Window, out chan<- pageResul
 				skip[h] = struct{}{}
 			}
 		}
+		progressed := false
 		token := ""
 		seenTokens := map[string]struct{}{}
 		for number := 1; ; number++ {
@@ -209,8 +216,15 @@ func (c *Client) fetchWindow(ctx context.Context, w Window, out chan<- pageResul
 			for i := range sessions {
 				sent = append(sent, maphash.String(idSeed, sessions[i].ID))
 			}
-			if !send(pageResult{page: &Page{Window: w, Number: number, Token: token, NextPageToken: next, Sessions: sessions}}) {
-				return
+			// After a restart, a page of sessions already yielded is not
+			// queued: waiting for the caller to take it would let the next
+			// token age past its TTL again. The last page always is, so
+			// the caller sees the window end.
+			if len(sessions) > 0 || skip == nil || next == "" {
+				progressed = progressed || len(sessions) > 0
+				if !send(pageResult{page: &Page{Window: w, Number: number, Token: token, NextPageToken: next, Sessions: sessions}}) {
+					return
+				}
 			}
 			if next == "" {
 				return
@@ -221,6 +235,11 @@ func (c *Client) fetchWindow(ctx context.Context, w Window, out chan<- pageResul
 			}
 			seenTokens[next] = struct{}{}
 			token = next
+		}
+		if progressed {
+			stalled = 0
+		} else {
+			stalled++
 		}
 	}
 }

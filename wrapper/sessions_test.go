@@ -172,7 +172,7 @@ func TestPageTokenExpiryGivesUp(t *testing.T) {
 	})
 	c, _ := f.client(t, WithPageSize(5), WithMaxRestarts(2))
 	got, err := collect(t, c, "2026-04-01", "2026-04-30")
-	if !errors.Is(err, ErrPageToken) || !strings.Contains(err.Error(), "gave up after 2 restarts") {
+	if !errors.Is(err, ErrPageToken) || !strings.Contains(err.Error(), "gave up after 2 restarts in a row without progress") {
 		t.Fatalf("err = %v", err)
 	}
 	if len(got) != 5 || len(f.requests()) != 6 || c.Stats().Restarts != 2 {
