@@ -87,8 +87,7 @@ func TestSpecMatchesZoom(t *testing.T) {
 	ours := loadSpec(t).Paths.Find("/report/chat/sessions").Get
 	zoom := zoomItem(t, "report-chat-sessions-2026-02.json")
 
-	for _, key := range []string{"summary", "description", "operationId"} {
-		got := map[string]string{"summary": ours.Summary, "description": ours.Description, "operationId": ours.OperationID}[key]
+	for key, got := range map[string]string{"summary": ours.Summary, "description": ours.Description, "operationId": ours.OperationID} {
 		if got != zoom[key] {
 			t.Errorf("operation %s differs:\n got %q\nwant %q", key, got, zoom[key])
 		}

@@ -194,7 +194,7 @@ func (c *Client) fetchWindow(ctx context.Context, w Window, out chan<- pageResul
 				skip[h] = struct{}{}
 			}
 		}
-		progressed := false
+		sentBefore := len(sent)
 		token := ""
 		seenTokens := map[string]struct{}{}
 		for number := 1; ; number++ {
@@ -221,7 +221,6 @@ func (c *Client) fetchWindow(ctx context.Context, w Window, out chan<- pageResul
 			// token age past its TTL again. The last page always is, so
 			// the caller sees the window end.
 			if len(sessions) > 0 || skip == nil || next == "" {
-				progressed = progressed || len(sessions) > 0
 				if !send(pageResult{page: &Page{Window: w, Number: number, Token: token, NextPageToken: next, Sessions: sessions}}) {
 					return
 				}
@@ -229,14 +228,14 @@ func (c *Client) fetchWindow(ctx context.Context, w Window, out chan<- pageResul
 			if next == "" {
 				return
 			}
-			if _, dup := seenTokens[next]; dup || next == token {
+			if _, dup := seenTokens[next]; dup {
 				send(pageResult{err: fmt.Errorf("wrapper: window %s, page %d: %w: %q", w, number, ErrRepeatedToken, next)})
 				return
 			}
 			seenTokens[next] = struct{}{}
 			token = next
 		}
-		if progressed {
+		if len(sent) > sentBefore {
 			stalled = 0
 		} else {
 			stalled++

@@ -87,17 +87,15 @@ func firstDiff(got, want string) string {
 	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
 	for i := range min(len(g), len(w)) {
 		if g[i] != w[i] {
-			return "line " + itoa(i+1) + ":\n got: " + g[i] + "\nwant: " + w[i]
+			return "line " + strconv.Itoa(i+1) + ":\n got: " + g[i] + "\nwant: " + w[i]
 		}
 	}
-	return "got " + itoa(len(g)) + " lines, want " + itoa(len(w))
+	return "got " + strconv.Itoa(len(g)) + " lines, want " + strconv.Itoa(len(w))
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
-
-// zoomtestServerWithBody starts a server that answers every request with
+// staticPageServer starts a server that answers every request with
 // body as a 200 JSON page, and returns its base URL.
-func zoomtestServerWithBody(t *testing.T, body string) string {
+func staticPageServer(t *testing.T, body string) string {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -172,7 +170,7 @@ func TestDemo(t *testing.T) {
 // TestUnknownFieldsKept checks that json and ndjson keep fields Zoom adds
 // later, and pretty-printed objects still take one line each.
 func TestUnknownFieldsKept(t *testing.T) {
-	srv := zoomtestServerWithBody(t, `{"from":"2026-11-01","to":"2026-11-02","page_size":300,"next_page_token":"",
+	srv := staticPageServer(t, `{"from":"2026-11-01","to":"2026-11-02","page_size":300,"next_page_token":"",
 		"sessions":[{"id":"a","type":"Group","name":"n",
 		   "topic":{"x":[1,2]},"last_message_sent_time":"2026-11-01T10:00:00Z"}]}`)
 	env := map[string]string{"ZOOM_BASE_URL": srv, "ZOOM_ACCESS_TOKEN": "tok"}
