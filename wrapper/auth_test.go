@@ -164,7 +164,7 @@ func TestRateLimitPacing(t *testing.T) {
 			mu.Unlock()
 			return false
 		})
-		c, err := New(WithBaseURL(f.baseURL()), WithToken("t0ken"), WithHTTPClient(&http.Client{Transport: f}),
+		c, err := New(WithBaseURL(f.baseURL()), WithToken("t0ken"), WithHTTPClient(&http.Client{Transport: f}), WithInsecureHTTP(),
 			WithClock(func() time.Time { return fixedNow }), WithRateLimit(perSecond), WithPageSize(1), WithConcurrency(3))
 		if err != nil {
 			t.Fatal(err)

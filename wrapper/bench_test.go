@@ -179,7 +179,7 @@ func BenchmarkDecodePage(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(page)))
 			for b.Loop() {
-				if _, ss, err := decodePage(page, raw); err != nil || len(ss) != 300 {
+				if _, ss, err := decodeSessions(page, raw); err != nil || len(ss) != 300 {
 					b.Fatal(err)
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -24,6 +25,13 @@ const (
 	DefaultRateLimit = 20 // requests per second: Zoom Pro, MEDIUM label
 	DefaultPageSize  = 300
 	MaxPageSize      = 300
+	// DefaultConcurrency is how many month windows a pull fetches at once:
+	// the most a six-month range can touch (six months that start mid-month
+	// touch seven calendar months), so a six-month pull fetches every window
+	// at once and the rate limit, not latency, bounds it.
+	DefaultConcurrency = 7
+	// PageTokenTTL is how long Zoom accepts a next_page_token after issuing it.
+	PageTokenTTL = 15 * time.Minute
 	// DefaultMaxRestarts is how many restarts in a row without progress a
 	// window may make, after Zoom refuses its next_page_token, before Pages
 	// gives up.
@@ -51,6 +59,7 @@ type Client struct {
 
 	stats struct {
 		windows, pages, requests, sessions, retries, restarts, tokens atomic.Int64
+		rateLimited, duplicates, waitingNanos                         atomic.Int64
 	}
 }
 
@@ -72,6 +81,7 @@ type config struct {
 	maxRestarts       int
 	now               func() time.Time
 	raw               bool
+	insecureHTTP      bool
 }
 
 // WithServerToServer authenticates with Zoom Server-to-Server OAuth
@@ -162,7 +172,7 @@ func WithPageSize(n int) Option {
 }
 
 // WithConcurrency sets how many month windows are fetched at once (default
-// 1). Results still come out in window order.
+// DefaultConcurrency). Results still come out in window order.
 func WithConcurrency(n int) Option {
 	return func(c *config) error {
 		if n < 1 {
@@ -210,6 +220,14 @@ func WithMaxRestarts(n int) Option {
 	}
 }
 
+// WithInsecureHTTP allows a plain-http base or token URL whose host is not
+// loopback. Without it New refuses one: the client secret and every access
+// token would cross the network in clear text. Loopback hosts (localhost,
+// 127.0.0.0/8, ::1), as used by tests and zoomtest, need no opt-in.
+func WithInsecureHTTP() Option {
+	return func(c *config) error { c.insecureHTTP = true; return nil }
+}
+
 // WithRawJSON keeps, in Session.Raw, the exact JSON object Zoom sent for each
 // session, so fields Zoom adds later are not lost (for example for ndjson
 // output). Off by default: it costs an extra copy per session.
@@ -225,7 +243,7 @@ func New(opts ...Option) (*Client, error) {
 		tokenURL:    DefaultTokenURL,
 		perSecond:   DefaultRateLimit,
 		pageSize:    DefaultPageSize,
-		concurrency: 1,
+		concurrency: DefaultConcurrency,
 		retry:       DefaultRetryPolicy,
 		maxRestarts: DefaultMaxRestarts,
 		now:         time.Now,
@@ -249,6 +267,9 @@ func New(opts ...Option) (*Client, error) {
 		pu, err := url.Parse(u)
 		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
 			return nil, fmt.Errorf("wrapper: invalid %s %q", name, u)
+		}
+		if pu.Scheme == "http" && !cfg.insecureHTTP && !isLoopback(pu.Hostname()) {
+			return nil, fmt.Errorf("wrapper: %s %s is plain http and not loopback: credentials would cross the network in clear text (use https, or WithInsecureHTTP to allow it)", name, pu.Redacted())
 		}
 	}
 	hc := cfg.httpClient
@@ -312,6 +333,16 @@ type Stats struct {
 	Retries       int64 // API requests that were retries
 	Restarts      int64 // window restarts after an expired next_page_token
 	TokenRequests int64 // access-token requests
+	RateLimited   int64 // 429 answers met (per-second and daily)
+	Duplicates    int64 // sessions skipped because their ID was already yielded in the window
+	// Waiting is the time requests spent waiting for the rate limiter,
+	// Retry-After and backoff, summed over every window fetched at once (so
+	// it can exceed the wall time).
+	Waiting time.Duration
+	// Rate is the current pacing in requests per second: the configured
+	// rate, lowered while Zoom answers 429 and probed back up after; +Inf
+	// when unlimited.
+	Rate float64
 }
 
 // Stats returns a snapshot of the running totals, for progress and summary
@@ -325,5 +356,26 @@ func (c *Client) Stats() Stats {
 		Retries:       c.stats.retries.Load(),
 		Restarts:      c.stats.restarts.Load(),
 		TokenRequests: c.stats.tokens.Load(),
+		RateLimited:   c.stats.rateLimited.Load(),
+		Duplicates:    c.stats.duplicates.Load(),
+		Waiting:       time.Duration(c.stats.waitingNanos.Load()),
+		Rate:          c.rate(),
 	}
+}
+
+// rate is the limiter's current rate; +Inf when unlimited.
+func (c *Client) rate() float64 {
+	if l := c.limiter.Limit(); l != rate.Inf {
+		return float64(l)
+	}
+	return math.Inf(1)
+}
+
+// isLoopback reports whether host is localhost or a loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }

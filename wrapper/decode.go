@@ -46,13 +46,31 @@ func (w *wireSession) session() Session {
 	}
 }
 
+// pageQuery is what decodePage needs to know of the request it answers.
+type pageQuery struct {
+	window   Window
+	pageSize int
+	raw      bool // keep each session's bytes in Session.Raw
+}
+
+// pageBody is a decoded 200 answer.
+type pageBody struct {
+	next     string
+	sessions []Session
+}
+
 // errBadBody marks a 2xx body that is not a JSON object: cut off or garbled.
 var errBadBody = errors.New("invalid response body")
 
 // decodePage decodes a 200 body. Only a body that is not valid JSON (cut
 // off, garbled) is an error; wrong-typed values inside sessions are dropped
 // field by field, and an odd last_message_sent_time leaves the zero time.
-func decodePage(body []byte, raw bool) (next string, sessions []Session, err error) {
+func decodePage(body []byte, q pageQuery) (pageBody, error) {
+	next, sessions, err := decodeSessions(body, q.raw)
+	return pageBody{next: next, sessions: sessions}, err
+}
+
+func decodeSessions(body []byte, raw bool) (next string, sessions []Session, err error) {
 	if !raw {
 		var p wirePage
 		if err := json.Unmarshal(body, &p); err != nil && !tolerable(err) {

@@ -63,7 +63,7 @@ func TestSpecMapping(t *testing.T) {
 		example[p] = ref.Value.Properties[p].Value.Example
 	}
 	body, _ := json.Marshal(map[string]any{"sessions": []any{example}})
-	_, ss, err := decodePage(body, false)
+	_, ss, err := decodeSessions(body, false)
 	if err != nil || len(ss) != 1 {
 		t.Fatalf("decode spec example: %v", err)
 	}
@@ -85,7 +85,7 @@ func TestDecodeLenient(t *testing.T) {
 	 {"id":"f","last_message_sent_time":"2022-03-18T10:16:13"}
 	]}`
 	for _, raw := range []bool{false, true} {
-		next, ss, err := decodePage([]byte(body), raw)
+		next, ss, err := decodeSessions([]byte(body), raw)
 		if err != nil || next != "nxt" || len(ss) != 6 {
 			t.Fatalf("raw=%v: %v %q %d", raw, err, next, len(ss))
 		}
@@ -116,8 +116,8 @@ func TestDecodeLenient(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{``, `{"sessions":[{"id":"x"`, `<html>`, `{"next_page_token":5,"sessions":[]}`, `[]`} {
-		if _, _, err := decodePage([]byte(bad), false); !errors.Is(err, errBadBody) {
-			t.Errorf("decodePage(%q) err = %v", bad, err)
+		if _, _, err := decodeSessions([]byte(bad), false); !errors.Is(err, errBadBody) {
+			t.Errorf("decodeSessions(%q) err = %v", bad, err)
 		}
 	}
 }
@@ -127,7 +127,7 @@ func FuzzDecodePage(f *testing.F) {
 	f.Add([]byte(`{"sessions":[{"id":"b","member_emails":["x"],"has_external_member":1,"last_message_sent_time":12}]}`), true)
 	f.Add([]byte(`{"sessions":null}`), false)
 	f.Fuzz(func(t *testing.T, body []byte, raw bool) {
-		next, ss, err := decodePage(body, raw)
+		next, ss, err := decodeSessions(body, raw)
 		if err != nil {
 			if !errors.Is(err, errBadBody) || next != "" || ss != nil {
 				t.Fatalf("error %v with results", err)

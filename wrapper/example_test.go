@@ -104,7 +104,7 @@ func Example_staticToken() {
 	fmt.Printf("%+v\n", def)
 	// Output:
 	// 3 sessions
-	// wrapper.Client{baseURL: "https://api.zoom.us/v2", auth: static token, pageSize: 300, concurrency: 1, rate: 20/s}
+	// wrapper.Client{baseURL: "https://api.zoom.us/v2", auth: static token, pageSize: 300, concurrency: 7, rate: 20/s}
 }
 
 // Pages gives each page with its window and tokens: save a checkpoint when a

@@ -238,7 +238,7 @@ func (w *waits) get() []time.Duration {
 // limit and recorded (not slept) retry waits.
 func (f *fakeZoom) client(t *testing.T, opts ...Option) (*Client, *waits) {
 	t.Helper()
-	base := []Option{WithBaseURL(f.baseURL()), WithToken("static-token-XYZ"), WithClock(func() time.Time { return fixedNow }), WithRateLimit(inf)}
+	base := []Option{WithBaseURL(f.baseURL()), WithToken("static-token-XYZ"), WithClock(func() time.Time { return fixedNow }), WithRateLimit(inf), WithConcurrency(1)}
 	c, err := New(append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)

@@ -63,6 +63,25 @@ type Page struct {
 	Token         string    // next_page_token sent to get this page; "" for the first
 	NextPageToken string    // the token Zoom returned; "" when the window is done
 	Sessions      []Session // sessions not already yielded in this window
+	// Received is when Zoom's answer arrived: when NextPageToken was issued,
+	// and so when it expires (PageTokenTTL later). Save it with the token
+	// to resume with PagesAt.
+	Received time.Time
+}
+
+// A WindowCursor says where PagesAt starts a window: at its first page (no
+// Token), or at a next_page_token saved from an earlier pull.
+type WindowCursor struct {
+	Window Window
+	// Token is the next_page_token to send first; "" starts at page 1.
+	Token string
+	// Page is the number of the page Token fetches: Number+1 of the page
+	// that carried it. Ignored without Token.
+	Page int
+	// IssuedAt is when Zoom issued Token (Received of the page that carried
+	// it). A token older than PageTokenTTL is not sent: the window starts
+	// at page 1 instead.
+	IssuedAt time.Time
 }
 
 // Last reports whether p is the last page of its window.
@@ -101,14 +120,43 @@ func (c *Client) Sessions(ctx context.Context, from, to Date) iter.Seq2[Session,
 // after WithMaxRestarts restarts in a row that yielded nothing new. Pages are never reused: keeping
 // a *Page or its Sessions after the loop moves on is safe.
 func (c *Client) Pages(ctx context.Context, from, to Date) iter.Seq2[*Page, error] {
+	windows, err := Windows(from, to)
+	if err == nil {
+		err = checkSixMonths(from, c.now())
+	}
+	if err != nil {
+		return func(yield func(*Page, error) bool) { yield(nil, fmt.Errorf("wrapper: %w", err)) }
+	}
+	cursors := make([]WindowCursor, len(windows))
+	for i, w := range windows {
+		cursors[i] = WindowCursor{Window: w}
+	}
+	return c.PagesAt(ctx, cursors)
+}
+
+// PagesAt is Pages for the given windows, in the order given, each starting
+// at its cursor: a pull interrupted after a page resumes from that page's
+// NextPageToken while it is younger than PageTokenTTL (an archive saves
+// Window, NextPageToken, Number+1 and Received with each page). A window
+// whose saved token is too old, or that Zoom refuses, restarts at page 1;
+// the caller's store must then keep each session once (by ID). Every window
+// must be valid and within the last six months.
+func (c *Client) PagesAt(ctx context.Context, cursors []WindowCursor) iter.Seq2[*Page, error] {
 	return func(yield func(*Page, error) bool) {
-		windows, err := Windows(from, to)
-		if err == nil {
-			err = checkSixMonths(from, c.now())
-		}
-		if err != nil {
-			yield(nil, fmt.Errorf("wrapper: %w", err))
-			return
+		windows := make([]Window, len(cursors))
+		for i, cur := range cursors {
+			_, err := Windows(cur.Window.From, cur.Window.To)
+			if err == nil && cur.Window.From.endOfMonth().Before(cur.Window.To) {
+				err = fmt.Errorf("%w: window %s spans more than one calendar month", ErrRange, cur.Window)
+			}
+			if err == nil {
+				err = checkSixMonths(cur.Window.From, c.now())
+			}
+			if err != nil {
+				yield(nil, fmt.Errorf("wrapper: %w", err))
+				return
+			}
+			windows[i] = cur.Window
 		}
 		var wg sync.WaitGroup
 		defer wg.Wait()
@@ -119,7 +167,7 @@ func (c *Client) Pages(ctx context.Context, from, to Date) iter.Seq2[*Page, erro
 		start := func(i int) {
 			ch := make(chan pageResult, pagesBuffered)
 			chans[i] = ch
-			wg.Go(func() { c.fetchWindow(ctx, windows[i], ch) })
+			wg.Go(func() { c.fetchWindow(ctx, cursors[i], ch) })
 		}
 		for i := range min(c.concurrency, len(windows)) {
 			start(i)
@@ -163,7 +211,8 @@ var idSeed = maphash.MakeSeed()
 
 // fetchWindow sends the pages of w to out, then closes it. It stops when
 // ctx is done.
-func (c *Client) fetchWindow(ctx context.Context, w Window, out chan<- pageResult) {
+func (c *Client) fetchWindow(ctx context.Context, cur WindowCursor, out chan<- pageResult) {
+	w := cur.Window
 	defer close(out)
 	send := func(r pageResult) bool {
 		select {
@@ -195,10 +244,14 @@ func (c *Client) fetchWindow(ctx context.Context, w Window, out chan<- pageResul
 			}
 		}
 		sentBefore := len(sent)
-		token := ""
+		token, number := "", 1
+		if restarts == 0 && cur.Token != "" && c.now().Sub(cur.IssuedAt) < PageTokenTTL {
+			token, number = cur.Token, max(cur.Page, 1)
+		}
 		seenTokens := map[string]struct{}{}
-		for number := 1; ; number++ {
+		for ; ; number++ {
 			next, sessions, err := c.fetchPage(ctx, w, token)
+			received := c.now()
 			if err != nil {
 				if token != "" && errors.Is(err, ErrPageToken) {
 					lastErr = err
@@ -221,7 +274,7 @@ func (c *Client) fetchWindow(ctx context.Context, w Window, out chan<- pageResul
 			// token age past its TTL again. The last page always is, so
 			// the caller sees the window end.
 			if len(sessions) > 0 || skip == nil || next == "" {
-				if !send(pageResult{page: &Page{Window: w, Number: number, Token: token, NextPageToken: next, Sessions: sessions}}) {
+				if !send(pageResult{page: &Page{Window: w, Number: number, Token: token, NextPageToken: next, Sessions: sessions, Received: received}}) {
 					return
 				}
 			}
@@ -260,7 +313,7 @@ func (c *Client) fetchPage(ctx context.Context, w Window, token string) (string,
 	}
 	refreshed := false
 	for attempt := 0; ; attempt++ {
-		next, sessions, retryAfter, tok, err := c.try(ctx, params)
+		next, sessions, retryAfter, tok, err := c.try(ctx, w, params)
 		if err == nil {
 			return next, sessions, nil
 		}
@@ -289,7 +342,7 @@ func (c *Client) fetchPage(ctx context.Context, w Window, token string) (string,
 
 // try sends one request and reads the answer.
 // It also returns the access token it sent, for a renewal after a 401.
-func (c *Client) try(ctx context.Context, params *api.ReportChatSessionsParams) (next string, sessions []Session, retryAfter time.Duration, tok string, err error) {
+func (c *Client) try(ctx context.Context, w Window, params *api.ReportChatSessionsParams) (next string, sessions []Session, retryAfter time.Duration, tok string, err error) {
 	if err := c.limiter.Wait(ctx); err != nil {
 		if ctx.Err() == nil { // the wait would pass ctx's deadline
 			return "", nil, 0, tok, fmt.Errorf("wrapper: rate limiter: %w", context.DeadlineExceeded)
@@ -335,8 +388,8 @@ func (c *Client) try(ctx context.Context, params *api.ReportChatSessionsParams) 
 		}
 		return "", nil, 0, tok, &transportError{"wrapper: reading response body: " + c.redact.apply(rerr.Error()), rerr}
 	}
-	next, sessions, err = decodePage(buf.Bytes(), c.raw)
-	return next, sessions, 0, tok, err
+	pb, err := decodePage(buf.Bytes(), pageQuery{window: w, pageSize: c.pageSize, raw: c.raw})
+	return pb.next, pb.sessions, 0, tok, err
 }
 
 // transportError is a dropped connection or cut-off body: retried.

@@ -38,7 +38,7 @@ func TestExactRequestSequence(t *testing.T) {
 		t.Fatalf("requests:\n got %q\nwant %q", g, wantQ)
 	}
 	st := c.Stats()
-	if st != (Stats{Windows: 3, Pages: 5, Sessions: 901, Requests: 5}) {
+	if st != (Stats{Windows: 3, Pages: 5, Sessions: 901, Requests: 5, Rate: inf}) {
 		t.Errorf("stats = %+v", st)
 	}
 	for _, a := range f.authHeaders() {

@@ -82,6 +82,7 @@ func zClient(t *testing.T, srv *zoomtest.Server, opts ...wrapper.Option) *wrappe
 		wrapper.WithRateLimit(math.Inf(1)),
 		wrapper.WithRetryPolicy(zFastRetry),
 		wrapper.WithHTTPClient(ownHTTPClient(t)),
+		wrapper.WithConcurrency(1),
 	}
 	c, err := wrapper.New(append(base, opts...)...)
 	if err != nil {
@@ -261,7 +262,7 @@ func TestZoomtestSixMonthsS2S(t *testing.T) {
 			t.Errorf("concurrency %d: requests per window %v, want %v", conc, st.Windows, wantWindowReqs)
 		}
 		cs := c.Stats()
-		if cs != (wrapper.Stats{Windows: 7, Pages: int64(wantReqs), Sessions: int64(wantSessions), Requests: int64(wantReqs), TokenRequests: 1}) {
+		if cs != (wrapper.Stats{Windows: 7, Pages: int64(wantReqs), Sessions: int64(wantSessions), Requests: int64(wantReqs), TokenRequests: 1, Rate: math.Inf(1)}) {
 			t.Errorf("concurrency %d: client stats %+v", conc, cs)
 		}
 		// Every request of a window: the same from, to and page_size; a token
@@ -383,7 +384,7 @@ func TestZoomtestFaultsRecovered(t *testing.T) {
 	if got := requestLines(srv0.Requests(), pageOf); !slices.Equal(got, cleanLines) || len(clean) != 570 {
 		t.Fatalf("clean run: %d sessions, requests\n%s", len(clean), strings.Join(got, "\n"))
 	}
-	cleanStats := wrapper.Stats{Windows: 2, Pages: 7, Sessions: 570, Requests: 7}
+	cleanStats := wrapper.Stats{Windows: 2, Pages: 7, Sessions: 570, Requests: 7, Rate: math.Inf(1)}
 
 	noKeepAlive := func(t *testing.T) *http.Client {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -623,7 +624,7 @@ func TestZoomtestPageTokenTTL(t *testing.T) {
 			if expired != len(stalls) || len(reqs) != 62+expired+restartPages {
 				t.Errorf("%d requests, %d expired tokens, %d pages fetched again; want %d expired", len(reqs), expired, restartPages, len(stalls))
 			}
-			want := wrapper.Stats{Windows: 1, Pages: 62, Sessions: 620, Requests: int64(len(reqs)), Restarts: int64(len(stalls))}
+			want := wrapper.Stats{Windows: 1, Pages: 62, Sessions: 620, Requests: int64(len(reqs)), Restarts: int64(len(stalls)), Rate: math.Inf(1)}
 			if got := c.Stats(); got != want {
 				t.Errorf("client stats %+v, want %+v", got, want)
 			}
