@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -111,4 +112,53 @@ func (e *APIError) Is(target error) bool {
 func nextUTCMidnight(now time.Time) time.Time {
 	y, m, d := now.UTC().Date()
 	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+}
+
+// transportError is a dropped connection or cut-off body: retried.
+type transportError struct {
+	msg string
+	err error
+}
+
+func (e *transportError) Error() string { return e.msg }
+func (e *transportError) Unwrap() error { return e.err }
+
+// apiError builds the error for a non-2xx answer, JSON or not.
+func (c *Client) apiError(resp *http.Response, body []byte) *APIError {
+	now := c.now()
+	e := &APIError{
+		StatusCode:    resp.StatusCode,
+		TrackingID:    resp.Header.Get("x-zm-trackingid"),
+		RateLimitType: resp.Header.Get("X-RateLimit-Type"),
+	}
+	var zb struct {
+		Code    json.RawMessage `json:"code"`
+		Message string          `json:"message"`
+	}
+	if json.Unmarshal(body, &zb) == nil && (len(zb.Code) > 0 || zb.Message != "") {
+		e.Code, _ = strconv.Atoi(strings.Trim(string(zb.Code), `"`))
+		e.Message = c.redact.apply(zb.Message)
+	} else {
+		e.Message = http.StatusText(resp.StatusCode)
+		if e.Message == "" {
+			e.Message = resp.Status
+		}
+		snippet := body[:min(len(body), 256)]
+		e.Body = c.redact.apply(strings.ToValidUTF8(string(snippet), "?"))
+		if len(body) > 0 {
+			e.Message += " (non-JSON body)"
+		}
+	}
+	var at time.Time
+	if d, t, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
+		e.RetryAfter, at = d, t
+	}
+	if e.daily() {
+		e.ResetAt = at
+		if at.IsZero() {
+			e.ResetAt = nextUTCMidnight(now)
+			e.RetryAfter = e.ResetAt.Sub(now)
+		}
+	}
+	return e
 }

@@ -54,7 +54,7 @@ func TestPagesAtResumesFromSavedToken(t *testing.T) {
 		}
 	}
 	saved := first[len(first)-1]
-	clock.Advance(10 * time.Minute) // within the token's 15 minutes
+	clock.Advance(10 * time.Minute)                                                             // within the token's 15 minutes
 	c2 := zClient(t, srv, static(srv), wrapper.WithPageSize(100), wrapper.WithClock(clock.Now)) // as after a crash
 	rest, err := pullAt(t, c2, wrapper.WindowCursor{Window: w, Token: saved.NextPageToken, Page: saved.Number + 1, IssuedAt: saved.Received})
 	if err != nil {

@@ -11,8 +11,6 @@ import (
 	"iter"
 	"net/http"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -392,15 +390,6 @@ func (c *Client) try(ctx context.Context, w Window, params *api.ReportChatSessio
 	return pb.next, pb.sessions, 0, tok, err
 }
 
-// transportError is a dropped connection or cut-off body: retried.
-type transportError struct {
-	msg string
-	err error
-}
-
-func (e *transportError) Error() string { return e.msg }
-func (e *transportError) Unwrap() error { return e.err }
-
 func retryable(err error) bool {
 	var te *transportError
 	var be *bodyError
@@ -418,44 +407,4 @@ func retryable(err error) bool {
 	}
 	var re *redactedError // token endpoint unreachable
 	return errors.As(err, &re)
-}
-
-// apiError builds the error for a non-2xx answer, JSON or not.
-func (c *Client) apiError(resp *http.Response, body []byte) *APIError {
-	now := c.now()
-	e := &APIError{
-		StatusCode:    resp.StatusCode,
-		TrackingID:    resp.Header.Get("x-zm-trackingid"),
-		RateLimitType: resp.Header.Get("X-RateLimit-Type"),
-	}
-	var zb struct {
-		Code    json.RawMessage `json:"code"`
-		Message string          `json:"message"`
-	}
-	if json.Unmarshal(body, &zb) == nil && (len(zb.Code) > 0 || zb.Message != "") {
-		e.Code, _ = strconv.Atoi(strings.Trim(string(zb.Code), `"`))
-		e.Message = c.redact.apply(zb.Message)
-	} else {
-		e.Message = http.StatusText(resp.StatusCode)
-		if e.Message == "" {
-			e.Message = resp.Status
-		}
-		snippet := body[:min(len(body), 256)]
-		e.Body = c.redact.apply(strings.ToValidUTF8(string(snippet), "?"))
-		if len(body) > 0 {
-			e.Message += " (non-JSON body)"
-		}
-	}
-	var at time.Time
-	if d, t, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
-		e.RetryAfter, at = d, t
-	}
-	if e.daily() {
-		e.ResetAt = at
-		if at.IsZero() {
-			e.ResetAt = nextUTCMidnight(now)
-			e.RetryAfter = e.ResetAt.Sub(now)
-		}
-	}
-	return e
 }
