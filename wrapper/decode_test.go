@@ -1,8 +1,11 @@
 package wrapper
 
 import (
+	"strings"
+
 	"encoding/json"
 	"errors"
+	"github.com/google/go-cmp/cmp"
 	"reflect"
 	"slices"
 	"sort"
@@ -11,6 +14,17 @@ import (
 
 	"github.com/zoomkit/chatsessions/api"
 )
+
+// testQuery is the request the decode tests' bodies answer.
+var testQuery = pageQuery{window: Window{From: Date{2026, 4, 1}, To: Date{2026, 4, 30}}, pageSize: 300}
+
+// decodeSessions decodes body as an answer to testQuery.
+func decodeSessions(body []byte, raw bool) (next string, sessions []Session, err error) {
+	q := testQuery
+	q.raw = raw
+	pb, err := decodePage(body, q)
+	return pb.next, pb.sessions, err
+}
 
 // sessionFields maps every property of the ChatSession schema in
 // openapi.yaml (json name) to the Session field that carries it. Reviewed by
@@ -45,7 +59,7 @@ func TestSpecMapping(t *testing.T) {
 	for _, p := range props {
 		field, ok := sessionFields[p]
 		if !ok {
-			t.Errorf("ChatSession property %q is not mapped to a Session field: add it to Session, wireSession and sessionFields", p)
+			t.Errorf("ChatSession property %q is not mapped to a Session field: add it to Session, pageParser.session (decode.go) and sessionFields", p)
 			continue
 		}
 		if _, ok := st.FieldByName(field); !ok {
@@ -143,4 +157,131 @@ func FuzzDecodePage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Answers of the wrong shape are contract errors, never an empty page, and
+// every problem is named: a wrong next_page_token is not hidden by another.
+func TestDecodeStrictShape(t *testing.T) {
+	session := `{"id":"a","type":"Group"}`
+	page := func(n int) string {
+		return `{"from":"2026-04-01","to":"2026-04-30","page_size":300,"next_page_token":"","sessions":[` +
+			strings.TrimSuffix(strings.Repeat(session+",", n), ",") + `]}`
+	}
+	for _, tc := range []struct {
+		body string
+		want string // in the error
+	}{
+		{`{}`, "none of the report's fields"},
+		{`{"unknown":1}`, "none of the report's fields"},
+		{`null`, "the answer is null, want a JSON object"},
+		{`"sessions"`, "the answer is a string, want a JSON object"},
+		{`[]`, "the answer is an array, want a JSON object"},
+		{`{"sessions":{}}`, "sessions is an object, want an array"},
+		{`{"sessions":"x"}`, "sessions is a string, want an array"},
+		{`{"sessions":null}`, "sessions is null, want an array"},
+		{`{"sessions":[` + session + `,1,"x"]}`, "sessions[1] is a number, want an object; sessions[2] is a string, want an object"},
+		{`{"next_page_token":5,"sessions":[]}`, "next_page_token is a number, want a string"},
+		{`{"next_page_token":null,"sessions":[]}`, "next_page_token is null, want a string"},
+		{`{"sessions":[{"id":"a","name":5}, 7],"next_page_token":9}`, "sessions[1] is a number, want an object; next_page_token is a number, want a string"},
+		{`{"from":"2026-04-05","to":"2026-04-30","sessions":[]}`, `from is "2026-04-05", but the request asked for 2026-04-01`},
+		{`{"from":"2026-04-01","to":"2026-04-20","sessions":[]}`, `to is "2026-04-20", but the request asked for 2026-04-30`},
+		{`{"from":20260401,"sessions":[]}`, "from is a number, want a string"},
+		{page(301), "301 sessions on one page, more than the page_size 300 asked for"},
+		{page(100000), "100000 sessions on one page"},
+	} {
+		for _, raw := range []bool{false, true} {
+			next, ss, err := decodeSessions([]byte(tc.body), raw)
+			if !errors.Is(err, ErrContract) || !errors.Is(err, errBadBody) || next != "" || ss != nil {
+				t.Errorf("%.60s (raw=%v): %d sessions, next %q, err %v; want a contract error", tc.body, raw, len(ss), next, err)
+				continue
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%.60s: error %q does not say %q", tc.body, err, tc.want)
+			}
+		}
+	}
+	// Accepted: the fields may be absent, the range may be a date-time, and
+	// page_size sessions exactly fit.
+	for _, body := range []string{
+		`{"next_page_token":"","sessions":[]}`,
+		`{"from":"2026-04-01","to":"2026-04-30"}`,
+		`{"from":"2026-04-01T00:00:00Z","to":"2026-04-30T00:00:00Z","sessions":[]}`,
+		`{"page_size":300}`,
+		page(300),
+	} {
+		if _, _, err := decodeSessions([]byte(body), false); err != nil {
+			t.Errorf("%.60s: %v", body, err)
+		}
+	}
+	// Cut off or not JSON: a bad body, not a contract error.
+	for _, body := range []string{``, `{"sessions":[{"id":"x"`, `<html>`, `{"sessions":[]} {}`, `{"sessions":[]`} {
+		_, _, err := decodeSessions([]byte(body), false)
+		if !errors.Is(err, errBadBody) || errors.Is(err, ErrContract) {
+			t.Errorf("%q: err %v, want a bad body that is not a contract error", body, err)
+		}
+	}
+}
+
+// Raw is each object's exact bytes, unknown fields, spacing and escapes
+// included; typed fields are unescaped, with invalid UTF-8 replaced.
+func TestDecodeRawExact(t *testing.T) {
+	objs := []string{
+		`{ "id" : "a\u0062c", "x":{"nested":[1,2,{"y":null}]}, "name":"Caf\u00e9 \"q\"" }`,
+		"{\"id\":\"d\",\"name\":\"bad \xff utf8\"}",
+		`{"\u0069d":"escaped-key","last_message_sent_time":"2026-04-02T03:04:05Z"}`,
+	}
+	body := "{\"sessions\":[\n  " + strings.Join(objs, " ,\n\t") + "\n],\"next_page_token\":\"n\"}"
+	next, ss, err := decodeSessions([]byte(body), true)
+	if err != nil || next != "n" || len(ss) != 3 {
+		t.Fatalf("next %q, %d sessions, err %v", next, len(ss), err)
+	}
+	for i := range objs {
+		if string(ss[i].Raw) != objs[i] {
+			t.Errorf("Raw %d = %q, want %q", i, ss[i].Raw, objs[i])
+		}
+	}
+	if ss[0].ID != "abc" || ss[0].Name != `Café "q"` || ss[1].Name != "bad \uFFFD utf8" || ss[2].ID != "escaped-key" {
+		t.Errorf("typed fields: %q %q %q %q", ss[0].ID, ss[0].Name, ss[1].Name, ss[2].ID)
+	}
+	if want := time.Date(2026, 4, 2, 3, 4, 5, 0, time.UTC); !ss[2].LastMessageSentTime.Equal(want) {
+		t.Errorf("time %v, want %v", ss[2].LastMessageSentTime, want)
+	}
+}
+
+// The single-pass decoder agrees with encoding/json on well-formed pages.
+func TestDecodeAgreesWithEncodingJSON(t *testing.T) {
+	page := benchPages(1)[0]
+	_, ss, err := decodeSessions(page, true)
+	if err != nil || len(ss) != 300 {
+		t.Fatalf("%d sessions, err %v", len(ss), err)
+	}
+	var ref struct {
+		Sessions []struct {
+			ID                  string          `json:"id"`
+			Type                string          `json:"type"`
+			Name                string          `json:"name"`
+			ChannelID           string          `json:"channel_id"`
+			MemberEmails        []string        `json:"member_emails"`
+			Status              string          `json:"status"`
+			HasExternalMember   bool            `json:"has_external_member"`
+			LastMessageSentTime time.Time       `json:"last_message_sent_time"`
+			Raw                 json.RawMessage `json:"-"`
+		} `json:"sessions"`
+	}
+	var raws struct {
+		Sessions []json.RawMessage `json:"sessions"`
+	}
+	if err := json.Unmarshal(page, &ref); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(page, &raws); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range ref.Sessions {
+		want := Session{ID: r.ID, Type: SessionType(r.Type), Name: r.Name, ChannelID: r.ChannelID, MemberEmails: r.MemberEmails,
+			Status: SessionStatus(r.Status), HasExternalMember: r.HasExternalMember, LastMessageSentTime: r.LastMessageSentTime, Raw: raws.Sessions[i]}
+		if diff := cmp.Diff(want, ss[i]); diff != "" {
+			t.Fatalf("session %d (-encoding/json +decodePage):\n%s", i, diff)
+		}
+	}
 }
