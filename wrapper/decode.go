@@ -145,8 +145,7 @@ func kindName(k jsontext.Kind) string {
 func (p *pageParser) page() error {
 	if k := p.dec.PeekKind(); k != '{' {
 		if k == 0 { // empty or not JSON
-			_, err := p.dec.ReadToken()
-			return orUnexpectedEOF(err)
+			return p.readError()
 		}
 		if err := p.dec.SkipValue(); err != nil {
 			return err
@@ -164,8 +163,7 @@ func (p *pageParser) page() error {
 			break
 		}
 		if k == 0 {
-			_, err := p.dec.ReadToken()
-			return orUnexpectedEOF(err)
+			return p.readError()
 		}
 		name, err := p.name()
 		if err != nil {
@@ -236,8 +234,7 @@ func (p *pageParser) day(name string, d Date) error {
 func (p *pageParser) sessionList() error {
 	if k := p.dec.PeekKind(); k != '[' {
 		if k == 0 {
-			_, err := p.dec.ReadToken()
-			return orUnexpectedEOF(err)
+			return p.readError()
 		}
 		p.problem("sessions is %s, want an array", kindName(k))
 		return p.dec.SkipValue()
@@ -254,8 +251,7 @@ func (p *pageParser) sessionList() error {
 		}
 		switch k {
 		case 0:
-			_, err := p.dec.ReadToken()
-			return orUnexpectedEOF(err)
+			return p.readError()
 		case '{':
 			if len(p.sessions) == p.q.pageSize { // counted, not kept: memory stays bounded
 				if err := p.dec.SkipValue(); err != nil {
@@ -297,8 +293,7 @@ func (p *pageParser) session() (Session, error) {
 			break
 		}
 		if k == 0 {
-			_, err := p.dec.ReadToken()
-			return s, orUnexpectedEOF(err)
+			return s, p.readError()
 		}
 		name, err := p.name()
 		if err != nil {
@@ -391,8 +386,7 @@ func (p *pageParser) stringValue() (string, bool, error) {
 	if k != '"' {
 		p.skipped = k
 		if k == 0 {
-			_, err := p.dec.ReadToken()
-			return "", false, orUnexpectedEOF(err)
+			return "", false, p.readError()
 		}
 		return "", false, p.dec.SkipValue()
 	}
@@ -429,8 +423,7 @@ func (p *pageParser) stringList() ([]string, error) {
 			break
 		}
 		if k == 0 {
-			_, err := p.dec.ReadToken()
-			return nil, orUnexpectedEOF(err)
+			return nil, p.readError()
 		}
 		s, ok, err := p.stringValue()
 		if err != nil {
@@ -459,6 +452,12 @@ func unquote(v jsontext.Value) string {
 		return strings.ToValidUTF8(string(in), "\uFFFD")
 	}
 	return string(out)
+}
+
+// readError is the error of a read where PeekKind found no valid token.
+func (p *pageParser) readError() error {
+	_, err := p.dec.ReadToken()
+	return orUnexpectedEOF(err)
 }
 
 // orUnexpectedEOF turns the end of input in the middle of the answer into

@@ -256,17 +256,7 @@ func TestDecodeAgreesWithEncodingJSON(t *testing.T) {
 		t.Fatalf("%d sessions, err %v", len(ss), err)
 	}
 	var ref struct {
-		Sessions []struct {
-			ID                  string          `json:"id"`
-			Type                string          `json:"type"`
-			Name                string          `json:"name"`
-			ChannelID           string          `json:"channel_id"`
-			MemberEmails        []string        `json:"member_emails"`
-			Status              string          `json:"status"`
-			HasExternalMember   bool            `json:"has_external_member"`
-			LastMessageSentTime time.Time       `json:"last_message_sent_time"`
-			Raw                 json.RawMessage `json:"-"`
-		} `json:"sessions"`
+		Sessions []refSession `json:"sessions"`
 	}
 	var raws struct {
 		Sessions []json.RawMessage `json:"sessions"`
