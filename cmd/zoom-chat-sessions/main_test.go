@@ -6,13 +6,16 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,7 +35,57 @@ func TestMain(m *testing.M) {
 	// The default policy backs off for seconds; the behaviour under test is
 	// the same with millisecond waits.
 	retryPolicy = &wrapper.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: 10 * time.Millisecond}
-	os.Exit(m.Run())
+	dir, err := os.MkdirTemp("", "zoom-chat-sessions-test")
+	if err != nil {
+		panic(err)
+	}
+	binDir = dir
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// binDir holds the binary the tests that need a real process build once.
+var (
+	binDir   string
+	binOnce  sync.Once
+	binPath  string
+	binError error
+)
+
+// binary builds the command once and returns its path. Tests that need a
+// real process (signals, pipes, a pseudo-terminal) run it; -short skips
+// them.
+func binary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	binOnce.Do(func() {
+		binPath = filepath.Join(binDir, "zoom-chat-sessions")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			binError = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binError != nil {
+		t.Fatal(binError)
+	}
+	return binPath
+}
+
+// binaryEnv is the environment of the binary pointed at srv with a static
+// token, and no other Zoom variable.
+func binaryEnv(srv *zoomtest.Server) []string {
+	return append(os.Environ(),
+		"ZOOM_BASE_URL="+srv.URL(), "ZOOM_TOKEN_URL="+srv.TokenURL(), "ZOOM_ACCESS_TOKEN="+srv.AccessToken(),
+		"ZOOM_ACCOUNT_ID=", "ZOOM_CLIENT_ID=", "ZOOM_CLIENT_SECRET=")
+}
+
+// daysAgo is the date n days before today (UTC, real clock): the binary
+// runs on the real clock, so ranges it pulls lie in the fake's last six
+// months.
+func daysAgo(n int) string {
+	return time.Now().UTC().AddDate(0, 0, -n).Format(time.DateOnly)
 }
 
 // result is one run of the command.
@@ -41,11 +94,21 @@ type result struct {
 	stdout, stderr string
 }
 
-// runCLI runs the command in-process with env as its whole environment.
+// runCLI runs the command in-process with env as its whole environment;
+// stdout and stderr are not terminals.
 func runCLI(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
+	return runOn(t, 0, env, args...)
+}
+
+// runOn runs the command in-process with stdout a terminal of width
+// columns (0: not a terminal).
+func runOn(t *testing.T, width int, env map[string]string, args ...string) result {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, &environment{getenv: func(k string) string { return env[k] }, stdout: &stdout, stderr: &stderr, now: clock})
+	code := run(context.Background(), args, &environment{
+		getenv: func(k string) string { return env[k] }, stdout: &stdout, stderr: &stderr, stdoutWidth: width, now: clock,
+	})
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
@@ -121,6 +184,11 @@ func TestDemo(t *testing.T) {
 	}
 	if !strings.HasPrefix(table.stderr, "60 sessions, 1 window, 1 request in ") {
 		t.Errorf("summary on stderr = %q", table.stderr)
+	}
+
+	// --format wide keeps full columns on a terminal too.
+	if wide := runOn(t, 80, nil, append(args, "--format", "wide")...); wide.stdout != table.stdout {
+		t.Errorf("--format wide on a terminal differs from the piped table:\n%s", firstDiff(wide.stdout, table.stdout))
 	}
 
 	csvOut := runCLI(t, nil, append(args, "--format", "csv")...)

@@ -41,8 +41,9 @@ const (
 	colExtShort  = 3  // EXT
 	colIDFull    = 64
 	colIDShort   = shortIDMin + 2
+	maxIDShort   = 16 // a longer abbreviation is cut with an ellipsis
 	colGap       = "  "
-	minNameCols  = 10 // a terminal narrower than the fixed columns + this wraps
+	minNameCols  = 4 // so a terminal narrower than 61 columns may wrap rows
 )
 
 func (t *tableWriter) fitted() bool { return t.layout.width > 0 }
@@ -109,6 +110,16 @@ func (t *tableWriter) Write(s *wrapper.Session) error {
 	when, id := formatTime(s.LastMessageSentTime), s.ID
 	if t.fitted() {
 		when, id = "-", t.ids.next(s.ID)
+		if len(id) > maxIDShort {
+			// Only IDs built to share a long prefix get here; the row
+			// still fits, and the ellipsis says the full ID is in
+			// --format wide.
+			n := maxIDShort - 1
+			for n > 0 && !utf8.RuneStart(id[n]) {
+				n-- // never cut inside a character
+			}
+			id = id[:n] + ellipsis
+		}
 		if !s.LastMessageSentTime.IsZero() {
 			when = s.LastMessageSentTime.UTC().Format(time.DateOnly + " 15:04")
 		}
