@@ -50,9 +50,9 @@ func newFlagSet(f *listFlags) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	fs.StringVar(&f.from, "from", "", "first day, yyyy-mm-dd (default: 30 days before --to)")
-	fs.StringVar(&f.to, "to", "", "last day, yyyy-mm-dd, today at the latest (default: today, UTC)")
-	fs.StringVar(&f.format, "format", "table", "output format: "+strings.Join(formats, "|")+"; wide is the table with full IDs and names")
-	fs.StringVar(&f.output, "output", "", "write to FILE, replacing it only when the whole pull succeeded (default: stdout)")
+	fs.StringVar(&f.to, "to", "", "last day, yyyy-mm-dd, at most today (default: today, UTC)")
+	fs.StringVar(&f.format, "format", "table", "output format: "+strings.Join(formats, "|")+" (wide: the table with full IDs)")
+	fs.StringVar(&f.output, "output", "", "write to FILE, replaced only if the whole pull succeeds (default: stdout)")
 	fs.StringVar(&f.output, "o", "", "short for --output")
 	f.conn.register(fs)
 	fs.BoolVar(&f.help, "help", false, "show this help")
@@ -169,13 +169,36 @@ Flags:
 		if name == "output" {
 			label = "-o, --output FILE"
 		}
-		fmt.Fprintf(w, "  %-18s %s%s\n", label, fl.Usage, def)
+		fmt.Fprintf(w, "  %-18s %s\n", label, wrapWords(fl.Usage+def, 80-21, strings.Repeat(" ", 21)))
 	}
 	fmt.Fprint(w, `
-Exit status: 0 success; 2 bad usage or input (nothing was sent); 1 anything else.
+Exit status: 0 success; 2 bad usage or input (nothing was sent);
+1 anything else.
 
 Examples:
   zoom-chat-sessions --demo
-  zoom-chat-sessions --from 2026-06-01 --to 2026-11-26 --format ndjson -o sessions.ndjson
+  zoom-chat-sessions --from 2026-06-01 --to 2026-11-26 --format ndjson \
+      -o sessions.ndjson
 `)
+}
+
+// wrapWords breaks s into lines of at most width bytes, at spaces, the
+// lines after the first indented.
+func wrapWords(s string, width int, indent string) string {
+	var b strings.Builder
+	n := 0
+	for i, word := range strings.Fields(s) {
+		switch {
+		case i == 0:
+		case n+1+len(word) > width:
+			b.WriteString("\n" + indent)
+			n = 0
+		default:
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(word)
+		n += len(word)
+	}
+	return b.String()
 }

@@ -44,13 +44,13 @@ var connFlagNames = []string{"page-size", "rate", "concurrency", "base-url", "to
 // register declares the connection flags in fs.
 func (c *connFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.pageSize, "page-size", wrapper.DefaultPageSize, fmt.Sprintf("sessions per request, 1..%d", wrapper.MaxPageSize))
-	fs.Float64Var(&c.rate, "rate", wrapper.DefaultRateLimit, fmt.Sprintf("requests per second, %g..%d (Zoom Pro's limit here; Business+ is 60)", minRate, maxRate))
-	fs.IntVar(&c.concurrency, "concurrency", wrapper.DefaultConcurrency, fmt.Sprintf("month windows fetched at once, 1..%d; the default covers every window of a six-month range, so the rate limit, not latency, bounds a pull", maxConcurrency))
+	fs.Float64Var(&c.rate, "rate", wrapper.DefaultRateLimit, fmt.Sprintf("requests per second, %g..%d (20: Zoom Pro; Business+ is 60)", minRate, maxRate))
+	fs.IntVar(&c.concurrency, "concurrency", wrapper.DefaultConcurrency, fmt.Sprintf("month windows fetched at once, 1..%d (7: all of six months)", maxConcurrency))
 	fs.StringVar(&c.baseURL, "base-url", wrapper.DefaultBaseURL, "API base URL, ending in /v2 (env ZOOM_BASE_URL)")
 	fs.StringVar(&c.tokenURL, "token-url", wrapper.DefaultTokenURL, "OAuth token URL (env ZOOM_TOKEN_URL)")
-	fs.BoolVar(&c.insecureHTTP, "insecure-http", false, "allow a plain-http base or token URL that is not loopback (credentials cross the network in clear text)")
-	fs.BoolVar(&c.demo, "demo", false, "use the built-in fake Zoom and its sample data; no credentials needed")
-	fs.BoolVar(&c.progress, "progress", false, "show progress on stderr (default: only when stderr is a terminal)")
+	fs.BoolVar(&c.insecureHTTP, "insecure-http", false, "allow plain-http URLs that are not loopback (secrets in clear text)")
+	fs.BoolVar(&c.demo, "demo", false, "use the built-in fake Zoom and its sample data; no credentials")
+	fs.BoolVar(&c.progress, "progress", false, "show progress on stderr (default: when it is a terminal)")
 	fs.BoolVar(&c.noProgress, "no-progress", false, "never show progress")
 }
 

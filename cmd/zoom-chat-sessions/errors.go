@@ -105,7 +105,10 @@ func describe(f failure) string {
 				window = m[1]
 			}
 		}
-		if t := f.log.windowTries(window); t.n > 1 && (tokenRequest || window != "") {
+		// A refused token request is asked again by every window; only
+		// a request the wrapper retried ran up tries.
+		retried := !tokenRequest || te == nil || te.StatusCode == 429 || te.StatusCode >= 500
+		if t := f.log.windowTries(window); t.n > 1 && retried && (tokenRequest || window != "") {
 			msg += fmt.Sprintf(" (after %d tries over %s)", t.n, roundDuration(t.last.Sub(t.first)))
 		}
 		if ae != nil && ae.StatusCode/100 == 3 {

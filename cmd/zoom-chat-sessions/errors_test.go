@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -120,3 +121,34 @@ func TestRedirectNotFollowed(t *testing.T) {
 		t.Errorf("stderr shows the token: %q", r.stderr)
 	}
 }
+
+// TestFailureWritesNothing: a run refused before its first session writes
+// nothing on stdout, in any format: no "[]", no header that a script could
+// take for "no sessions".
+func TestFailureWritesNothing(t *testing.T) {
+	_, env := newFake(t)
+	for _, format := range formats {
+		r := runCLI(t, withEnv(env, "ZOOM_CLIENT_SECRET", "wrong"), "--from", "2026-11-01", "--to", "2026-11-02", "--format", format)
+		if r.code != 1 || r.stdout != "" {
+			t.Errorf("%s: exit %d, stdout %q; want 1 and nothing", format, r.code, r.stdout)
+		}
+	}
+}
+
+// TestWriteFailure: stdout refusing writes ends the pull with exit 1 and
+// a line that blames the output, not Zoom.
+func TestWriteFailure(t *testing.T) {
+	_, env := newFake(t)
+	var stderr strings.Builder
+	code := run(t.Context(), []string{"--from", "2026-11-01", "--to", "2026-11-02", "--format", "ndjson"}, &environment{
+		getenv: func(k string) string { return env[k] }, stdout: failingWriter{}, stderr: &stderr, now: clock,
+	})
+	if want := "zoom-chat-sessions: writing output: disk full\n"; code != 1 || stderr.String() != want {
+		t.Errorf("exit %d, stderr %q; want 1 and %q", code, stderr.String(), want)
+	}
+}
+
+// failingWriter refuses every write.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }

@@ -56,22 +56,24 @@ func runList(ctx context.Context, args []string, env *environment) int {
 	rep := newReporter(env.stderr, mode, env.stderrWidth, z.Client, windows)
 	out := newWriter(cfg.format, stdout, layout)
 
-	err = pull(ctx, z, cfg, out, rep)
-	if file == nil {
-		// stdout keeps what was written: close it whole (a closed JSON
-		// array, the header of an empty table).
-		if cerr := rep.output(out.Close); cerr != nil && err == nil {
-			err = fmt.Errorf("writing output: %w", cerr)
-		}
-	} else if err == nil {
-		if err = out.Close(); err == nil {
-			err = file.commit()
-		} else {
+	written, err := pull(ctx, z, cfg, out, rep)
+	switch {
+	case file != nil && err == nil:
+		if err = out.Close(); err != nil {
 			file.discard()
-			err = fmt.Errorf("writing %s: %w", cfg.output, err)
+			err = &writeError{fmt.Errorf("writing %s: %w", cfg.output, err)}
+		} else if err = file.commit(); err != nil {
+			err = &writeError{err}
 		}
-	} else {
+	case file != nil:
 		file.discard()
+	case err == nil || written > 0:
+		// stdout keeps what was written: close it whole (a closed JSON
+		// array, the header of an empty table). A run that failed before
+		// its first session writes nothing, not an empty result.
+		if cerr := rep.output(out.Close); cerr != nil && err == nil {
+			err = &writeError{fmt.Errorf("writing output: %w", cerr)}
+		}
 	}
 	rep.finish()
 
@@ -93,7 +95,7 @@ func runList(ctx context.Context, args []string, env *environment) int {
 	}
 	var werr *writeError
 	if errors.As(err, &werr) {
-		return fail(env, exitError, escapeText(err.Error()))
+		return fail(env, exitError, err.Error())
 	}
 	return fail(env, exitError, describe(failure{err: err, log: z.log, baseURL: z.baseURL, tokenURL: z.tokenURL}))
 }
@@ -101,16 +103,17 @@ func runList(ctx context.Context, args []string, env *environment) int {
 // writeError is a failure to write the output, not to fetch it.
 type writeError struct{ err error }
 
-func (e *writeError) Error() string { return "writing output: " + e.err.Error() }
+func (e *writeError) Error() string { return e.err.Error() }
 func (e *writeError) Unwrap() error { return e.err }
 
 // pull fetches cfg's range page by page and writes each page whole, flushed,
 // before the next: rows reach a pipe or terminal as pages arrive, and a
-// closed pipe ends the pull within a page.
-func pull(ctx context.Context, z *zoom, cfg *config, out writer, rep *reporter) error {
+// closed pipe ends the pull within a page. It returns how many sessions it
+// wrote.
+func pull(ctx context.Context, z *zoom, cfg *config, out writer, rep *reporter) (written int, err error) {
 	for p, err := range z.Pages(ctx, cfg.from, cfg.to) {
 		if err != nil {
-			return err
+			return written, err
 		}
 		err := rep.output(func() error {
 			for i := range p.Sessions {
@@ -121,11 +124,12 @@ func pull(ctx context.Context, z *zoom, cfg *config, out writer, rep *reporter) 
 			return out.Flush()
 		})
 		if err != nil {
-			return &writeError{err}
+			return written, &writeError{fmt.Errorf("writing output: %w", err)}
 		}
+		written += len(p.Sessions)
 		rep.page(p)
 	}
-	return nil
+	return written, nil
 }
 
 // fail writes msg as the one line of a failure on stderr and returns code.
