@@ -206,7 +206,7 @@ func (c *connection) dial(now func() time.Time, extra ...wrapper.Option) (*zoom,
 		z.baseURL, z.tokenURL, z.close = fake.URL(), fake.TokenURL(), fake.Close
 		creds = credentials{accountID: zoomtest.DefaultAccountID, clientID: zoomtest.DefaultClientID, clientSecret: zoomtest.DefaultClientSecret}
 	}
-	hc, log := newLoggingClient(z.tokenURL)
+	hc, log := newLoggingClient(z.tokenURL, c.concurrency)
 	z.log = log
 	opts := []wrapper.Option{
 		wrapper.WithBaseURL(z.baseURL),

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/zoomkit/chatsessions/zoomtest"
 )
 
@@ -98,27 +100,40 @@ func TestHostileErrorText(t *testing.T) {
 	}
 }
 
-// TestRedirectNotFollowed: a 302 from the API to another origin is the
-// answer, not followed: the other origin never sees a request (nor the
-// token), and the line names where it pointed.
+// TestRedirectNotFollowed: a 307 from the API or the token endpoint to
+// another origin is the answer, not followed: the other origin never sees
+// a request (nor the token, nor the client secret), and the line names
+// where it pointed.
 func TestRedirectNotFollowed(t *testing.T) {
 	var elsewhere atomic.Int64
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { elsewhere.Add(1) }))
 	t.Cleanup(other.Close)
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, other.URL+r.URL.RequestURI(), http.StatusFound)
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 	}))
-	t.Cleanup(api.Close)
-	r := runCLI(t, map[string]string{"ZOOM_BASE_URL": api.URL + "/v2", "ZOOM_ACCESS_TOKEN": "secret-token"}, "--from", "2026-11-01", "--to", "2026-11-02")
+	t.Cleanup(redirect.Close)
 	u, _ := url.Parse(other.URL)
-	if r.code != 1 || !strings.Contains(r.stderr, "HTTP 302") || !strings.Contains(r.stderr, "it redirects to http://"+u.Host+", not followed") {
-		t.Errorf("exit %d, stderr %q; want 1 naming the redirect", r.code, r.stderr)
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"API", map[string]string{"ZOOM_BASE_URL": redirect.URL + "/v2", "ZOOM_ACCESS_TOKEN": "secret-token"},
+			"zoom-chat-sessions: window 2026-11-01..2026-11-02, page 1: HTTP 307: Temporary Redirect (non-JSON body); it redirects to http://" + u.Host + ", not followed: Zoom does not redirect these calls\n"},
+		{"token endpoint", map[string]string{"ZOOM_BASE_URL": redirect.URL + "/v2", "ZOOM_TOKEN_URL": redirect.URL + "/oauth/token",
+			"ZOOM_ACCOUNT_ID": "a", "ZOOM_CLIENT_ID": "c", "ZOOM_CLIENT_SECRET": "secret-token"},
+			"zoom-chat-sessions: access token request to " + strings.TrimPrefix(redirect.URL, "http://") + " refused: HTTP 307; it redirects to http://" + u.Host + ", not followed: Zoom does not redirect these calls\n"},
 	}
-	if n := elsewhere.Load(); n != 0 {
-		t.Errorf("the redirect target got %d requests, want none", n)
-	}
-	if strings.Contains(r.stderr, "secret-token") {
-		t.Errorf("stderr shows the token: %q", r.stderr)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, tt.env, "--from", "2026-11-01", "--to", "2026-11-02")
+			if diff := cmp.Diff(tt.want, r.stderr); r.code != 1 || diff != "" {
+				t.Errorf("exit %d, stderr (-want +got):\n%s", r.code, diff)
+			}
+			if n := elsewhere.Load(); n != 0 {
+				t.Errorf("the redirect target got %d requests, want none", n)
+			}
+		})
 	}
 }
 

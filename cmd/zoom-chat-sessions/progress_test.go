@@ -51,3 +51,25 @@ func TestProgress(t *testing.T) {
 		last = n
 	}
 }
+
+// TestProgressDumbTerminal: a terminal that cannot redraw a line (TERM
+// dumb) gets no progress by default, and plain lines with --progress.
+func TestProgressDumbTerminal(t *testing.T) {
+	_, env := newFake(t)
+	env = withEnv(env, "TERM", "dumb")
+	for _, tt := range []struct {
+		args []string
+		want *regexp.Regexp
+	}{
+		{nil, regexp.MustCompile(`\A\z`)},
+		{[]string{"--progress"}, regexp.MustCompile(`\A(progress: [^\r\x1b]*\n)*380 sessions, 2 windows, 3 requests in \S+\n\z`)},
+	} {
+		var stdout, stderr strings.Builder
+		code := run(t.Context(), append([]string{"--from", "2026-10-15", "--to", "2026-11-02", "--format", "csv"}, tt.args...), &environment{
+			getenv: func(k string) string { return env[k] }, stdout: &stdout, stderr: &stderr, stderrWidth: 80, now: clock,
+		})
+		if code != 0 || !tt.want.MatchString(stderr.String()) {
+			t.Errorf("%v: exit %d, stderr %q, want %s", tt.args, code, stderr.String(), tt.want)
+		}
+	}
+}

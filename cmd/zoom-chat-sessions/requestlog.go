@@ -41,14 +41,17 @@ func (t *tries) add(query string, start, end time.Time, ok bool) {
 }
 
 // newLoggingClient returns the HTTP client the wrapper sends with: Go's
-// default transport, a timeout per request, no redirect followed (Zoom does
-// not redirect these calls, and a redirect would carry the credentials
+// default transport keeping a connection for each of concurrency windows
+// and the token request, a timeout per request, no redirect followed (Zoom
+// does not redirect these calls, and a redirect would carry the credentials
 // elsewhere: the 3xx itself is the answer), and every try logged.
-func newLoggingClient(tokenURL string) (*http.Client, *requestLog) {
+func newLoggingClient(tokenURL string, concurrency int) (*http.Client, *requestLog) {
 	log := &requestLog{windows: map[string]*tries{}}
 	log.tokenURL, _ = url.Parse(tokenURL)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = concurrency + 1
 	hc := &http.Client{
-		Transport: &loggingTransport{base: http.DefaultTransport.(*http.Transport).Clone(), log: log},
+		Transport: &loggingTransport{base: tr, log: log},
 		Timeout:   requestTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
