@@ -52,7 +52,7 @@ func newFlagSet(f *listFlags) *flag.FlagSet {
 	fs.StringVar(&f.from, "from", "", "first day, yyyy-mm-dd (default: 30 days before --to)")
 	fs.StringVar(&f.to, "to", "", "last day, yyyy-mm-dd, at most today (default: today, UTC)")
 	fs.StringVar(&f.format, "format", "table", "output format: "+strings.Join(formats, "|")+" (wide: the table with full IDs)")
-	fs.StringVar(&f.output, "output", "", "write to FILE, replaced only if the whole pull succeeds (default: stdout)")
+	fs.StringVar(&f.output, "output", "", "write to FILE, replaced only if the whole pull succeeds (default, or -: stdout)")
 	fs.StringVar(&f.output, "o", "", "short for --output")
 	f.conn.register(fs)
 	fs.BoolVar(&f.help, "help", false, "show this help")
@@ -82,6 +82,9 @@ func parseConfig(args []string, getenv func(string) string, now time.Time) (*con
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	if set["o"] && set["output"] {
 		return nil, usagef("-o and --output are the same flag; give one")
+	}
+	if c.output == "-" {
+		c.output = "" // stdout, as many tools read "-"
 	}
 	if err := c.parseRange(f.from, f.to, wrapper.DateOf(now.UTC())); err != nil {
 		return nil, err

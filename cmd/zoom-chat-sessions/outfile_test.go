@@ -97,3 +97,13 @@ func TestOutputFileSymlink(t *testing.T) {
 		t.Errorf("target holds %d lines, want 20", n)
 	}
 }
+
+// TestOutputDash: -o - is stdout.
+func TestOutputDash(t *testing.T) {
+	_, env := newFake(t)
+	args := []string{"--from", "2026-11-01", "--to", "2026-11-01", "--format", "csv"}
+	plain, dash := runCLI(t, env, args...), runCLI(t, env, append(args, "-o", "-")...)
+	if dash.code != 0 || dash.stdout != plain.stdout || strings.Count(dash.stdout, "\n") != 21 {
+		t.Errorf("-o -: exit %d, %d lines, want stdout as without it (21 lines)", dash.code, strings.Count(dash.stdout, "\n"))
+	}
+}

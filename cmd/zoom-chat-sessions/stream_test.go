@@ -80,7 +80,7 @@ func TestClosedPipeEndsPull(t *testing.T) {
 	}
 	requests := srv.Stats().Requests
 	t.Logf("ended after %d of 20 requests: %v", requests, cmd.ProcessState)
-	if requests >= 10 {
+	if requests >= 15 { // a page or so, with the pages fetched ahead; not all 20
 		t.Errorf("%d requests sent after the reader went away at the first page; want the pull to stop", requests)
 	}
 	if cmd.ProcessState.Success() {
