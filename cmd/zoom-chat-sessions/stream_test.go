@@ -2,7 +2,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"os/exec"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,5 +88,29 @@ func TestClosedPipeEndsPull(t *testing.T) {
 	}
 	if cmd.ProcessState.Success() {
 		t.Errorf("exit status 0 after output was lost")
+	}
+}
+
+// TestSummaryLastOnSharedPipe: with stdout and stderr on one pipe
+// (2>&1 | ...), the summary comes after the last row, never among them.
+func TestSummaryLastOnSharedPipe(t *testing.T) {
+	cmd := exec.Command(binary(t), "--demo")
+	var both bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &both, &both
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(both.String(), "\n"), "\n")
+	m := summaryLine.FindStringSubmatch(lines[len(lines)-1])
+	if m == nil {
+		t.Fatalf("last line %q is not the summary", lines[len(lines)-1])
+	}
+	if n, _ := strconv.Atoi(m[1]); n != len(lines)-2 {
+		t.Errorf("%d rows between header and summary, summary says %d", len(lines)-2, n)
+	}
+	for i, l := range lines[1 : len(lines)-1] {
+		if !strings.HasPrefix(l, "20") || summaryLine.MatchString(l) {
+			t.Fatalf("line %d is not a row: %q", i+2, l)
+		}
 	}
 }
