@@ -8,28 +8,29 @@
 // built-in fake Zoom and needs no credentials:
 //
 //	zoom-chat-sessions --demo
-//	zoom-chat-sessions --from 2026-06-01 --to 2026-11-26 --format ndjson > sessions.ndjson
+//	zoom-chat-sessions --from 2026-06-01 --to 2026-11-26 --format ndjson -o sessions.ndjson
 //
-// Output goes to stdout; messages, progress and the table's summary to
-// stderr. Exit status: 0 success, 2 bad usage or input (found before any
-// request), 1 anything else.
+// Rows go to stdout (or to --output FILE, replaced only on success) and are
+// flushed page by page; messages, progress and the summary go to stderr,
+// only between whole rows. Exit status: 0 success, 2 bad usage or input
+// (found before any request), 1 anything else.
 package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"syscall"
 	"time"
+
+	"golang.org/x/term"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, isTerminal(os.Stderr), time.Now)
+	code := run(ctx, os.Args[1:], osEnvironment())
 	stop()
 	os.Exit(code)
 }
@@ -41,43 +42,54 @@ const (
 	exitUsage = 2
 )
 
-// run is the whole command: it parses args and the environment, fetches,
-// writes stdout and stderr, and returns the exit status. stderrIsTerminal
-// decides whether progress shows by default.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, stderrIsTerminal bool, now func() time.Time) int {
-	cfg, err := parseConfig(args, getenv, now())
-	if err != nil {
-		fmt.Fprintf(stderr, "zoom-chat-sessions: %v\n", err)
-		return exitUsage
-	}
-	if cfg.help {
-		usage(stdout)
-		return exitOK
-	}
-	if cfg.version {
-		fmt.Fprintf(stdout, "zoom-chat-sessions %s\n", version())
-		return exitOK
-	}
-	showProgress := stderrIsTerminal
-	if cfg.progress != nil {
-		showProgress = *cfg.progress
-	}
+// environment is what a command gets from the process: variables, the
+// standard streams and whether they are terminals, and the clock.
+type environment struct {
+	getenv         func(string) string
+	stdout, stderr io.Writer
+	// stdoutWidth and stderrWidth are the streams' terminal widths in
+	// columns, 0 when not a terminal.
+	stdoutWidth, stderrWidth int
+	now                      func() time.Time
+}
 
-	err = fetch(ctx, cfg, stdout, stderr, showProgress, now)
-	var uerr *usageError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.As(err, &uerr):
-		fmt.Fprintf(stderr, "zoom-chat-sessions: %v\n", err)
-		return exitUsage
-	case ctx.Err() != nil:
-		fmt.Fprintln(stderr, "zoom-chat-sessions: interrupted; the output so far is complete up to its last line")
-		return exitError
-	default:
-		fmt.Fprintf(stderr, "zoom-chat-sessions: %s\n", describe(err))
-		return exitError
+// osEnvironment is the process's environment.
+func osEnvironment() *environment {
+	return &environment{
+		getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr,
+		stdoutWidth: terminalWidth(os.Stdout), stderrWidth: terminalWidth(os.Stderr),
+		now: time.Now,
 	}
+}
+
+// terminalWidth is f's width in columns when f is a terminal, else 0. A
+// terminal that does not tell its size counts as 80 columns.
+func terminalWidth(f *os.File) int {
+	fd := int(f.Fd())
+	if !term.IsTerminal(fd) {
+		return 0
+	}
+	if w, _, err := term.GetSize(fd); err == nil && w > 0 {
+		return w
+	}
+	return 80
+}
+
+// subcommands are the commands other than the listing, by name:
+// "zoom-chat-sessions NAME [flags]". Each file that adds one registers it
+// in an init function. They share the connection flags, credentials and
+// client construction of conn.go.
+var subcommands = map[string]func(ctx context.Context, args []string, env *environment) int{}
+
+// run is the whole program: it dispatches to a subcommand or runs the
+// listing, and returns the exit status.
+func run(ctx context.Context, args []string, env *environment) int {
+	if len(args) > 0 {
+		if cmd, ok := subcommands[args[0]]; ok {
+			return cmd(ctx, args[1:], env)
+		}
+	}
+	return runList(ctx, args, env)
 }
 
 // version is the module version the binary was built from.
@@ -86,10 +98,4 @@ func version() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
-}
-
-// isTerminal reports whether f is a character device, such as a terminal.
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

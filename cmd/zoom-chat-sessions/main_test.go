@@ -6,13 +6,16 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,7 +35,57 @@ func TestMain(m *testing.M) {
 	// The default policy backs off for seconds; the behaviour under test is
 	// the same with millisecond waits.
 	retryPolicy = &wrapper.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: 10 * time.Millisecond}
-	os.Exit(m.Run())
+	dir, err := os.MkdirTemp("", "zoom-chat-sessions-test")
+	if err != nil {
+		panic(err)
+	}
+	binDir = dir
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// binDir holds the binary the tests that need a real process build once.
+var (
+	binDir   string
+	binOnce  sync.Once
+	binPath  string
+	binError error
+)
+
+// binary builds the command once and returns its path. Tests that need a
+// real process (signals, pipes, a pseudo-terminal) run it; -short skips
+// them.
+func binary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	binOnce.Do(func() {
+		binPath = filepath.Join(binDir, "zoom-chat-sessions")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			binError = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binError != nil {
+		t.Fatal(binError)
+	}
+	return binPath
+}
+
+// binaryEnv is the environment of the binary pointed at srv with a static
+// token, and no other Zoom variable.
+func binaryEnv(srv *zoomtest.Server) []string {
+	return append(os.Environ(),
+		"ZOOM_BASE_URL="+srv.URL(), "ZOOM_TOKEN_URL="+srv.TokenURL(), "ZOOM_ACCESS_TOKEN="+srv.AccessToken(),
+		"ZOOM_ACCOUNT_ID=", "ZOOM_CLIENT_ID=", "ZOOM_CLIENT_SECRET=")
+}
+
+// daysAgo is the date n days before today (UTC, real clock): the binary
+// runs on the real clock, so ranges it pulls lie in the fake's last six
+// months.
+func daysAgo(n int) string {
+	return time.Now().UTC().AddDate(0, 0, -n).Format(time.DateOnly)
 }
 
 // result is one run of the command.
@@ -41,11 +94,21 @@ type result struct {
 	stdout, stderr string
 }
 
-// runCLI runs the command in-process with env as its whole environment.
+// runCLI runs the command in-process with env as its whole environment;
+// stdout and stderr are not terminals.
 func runCLI(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
+	return runOn(t, 0, env, args...)
+}
+
+// runOn runs the command in-process with stdout a terminal of width
+// columns (0: not a terminal).
+func runOn(t *testing.T, width int, env map[string]string, args ...string) result {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr, false, clock)
+	code := run(context.Background(), args, &environment{
+		getenv: func(k string) string { return env[k] }, stdout: &stdout, stderr: &stderr, stdoutWidth: width, now: clock,
+	})
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
@@ -119,8 +182,13 @@ func TestDemo(t *testing.T) {
 	if got := strings.Count(table.stdout, "\n"); got != want+1 {
 		t.Errorf("table has %d lines, want header + %d", got, want)
 	}
-	if !strings.HasPrefix(table.stderr, "60 sessions, 1 windows, 1 requests in ") {
+	if !strings.HasPrefix(table.stderr, "60 sessions, 1 window, 1 request in ") {
 		t.Errorf("summary on stderr = %q", table.stderr)
+	}
+
+	// --format wide keeps full columns on a terminal too.
+	if wide := runOn(t, 80, nil, append(args, "--format", "wide")...); wide.stdout != table.stdout {
+		t.Errorf("--format wide on a terminal differs from the piped table:\n%s", firstDiff(wide.stdout, table.stdout))
 	}
 
 	csvOut := runCLI(t, nil, append(args, "--format", "csv")...)
@@ -258,106 +326,6 @@ func TestFaults(t *testing.T) {
 	}
 }
 
-// TestExitStatus checks every exit path: 2 for bad usage or input, before
-// any request; 1 for failures once requests were sent.
-func TestExitStatus(t *testing.T) {
-	srv, s2s := newFake(t)
-	noCreds := map[string]string{"ZOOM_BASE_URL": srv.URL(), "ZOOM_TOKEN_URL": srv.TokenURL()}
-	with := func(base map[string]string, kv ...string) map[string]string {
-		env := map[string]string{}
-		for k, v := range base {
-			env[k] = v
-		}
-		for i := 0; i < len(kv); i += 2 {
-			env[kv[i]] = kv[i+1]
-		}
-		return env
-	}
-	usage := []struct {
-		name string
-		env  map[string]string
-		args []string
-		want string
-	}{
-		{"unknown flag", s2s, []string{"--colour"}, "flag provided but not defined: -colour"},
-		{"argument", s2s, []string{"sessions"}, `unexpected argument "sessions"`},
-		{"invalid date", s2s, []string{"--from", "2026-02-30"}, "--from: "},
-		{"bad to", s2s, []string{"--to", "yesterday"}, "--to: "},
-		{"from after to", s2s, []string{"--from", "2026-11-20", "--to", "2026-11-10"}, "--from 2026-11-20 is after --to 2026-11-10"},
-		{"page size 0", s2s, []string{"--page-size", "0"}, "--page-size 0 is out of range"},
-		{"page size 301", s2s, []string{"--page-size", "301"}, "--page-size 301 is out of range"},
-		{"format", s2s, []string{"--format", "xml"}, `unknown --format "xml"`},
-		{"rate", s2s, []string{"--rate", "0"}, "--rate must be above 0"},
-		{"concurrency", s2s, []string{"--concurrency", "0"}, "--concurrency must be at least 1"},
-		{"no credentials", noCreds, nil, "no credentials: set ZOOM_ACCOUNT_ID"},
-		{"empty credentials", with(noCreds, "ZOOM_ACCESS_TOKEN", ""), nil, "no credentials"},
-		{"partial S2S", with(noCreds, "ZOOM_ACCOUNT_ID", "a", "ZOOM_CLIENT_ID", "b"), nil, "ZOOM_CLIENT_SECRET not set"},
-		{"older than six months", s2s, []string{"--from", "2026-05-01", "--to", "2026-05-31"}, "six"},
-		{"progress both ways", s2s, []string{"--progress", "--no-progress"}, "contradict"},
-		{"demo with base URL", nil, []string{"--demo", "--base-url", "http://127.0.0.1:1"}, "--demo runs its own fake Zoom"},
-		{"bad base URL", with(s2s, "ZOOM_BASE_URL", "api.zoom.us"), nil, "--base-url \"api.zoom.us\" is not an http(s) URL"},
-	}
-	for _, tt := range usage {
-		t.Run(tt.name, func(t *testing.T) {
-			r := runCLI(t, tt.env, tt.args...)
-			if r.code != 2 || r.stdout != "" {
-				t.Fatalf("exit %d, stdout %q; want 2 and nothing", r.code, r.stdout)
-			}
-			if !strings.Contains(r.stderr, tt.want) || strings.Count(r.stderr, "\n") != 1 || !strings.HasPrefix(r.stderr, "zoom-chat-sessions: ") {
-				t.Errorf("stderr = %q, want one line with %q", r.stderr, tt.want)
-			}
-		})
-	}
-	if st := srv.Stats(); st.Requests != 0 || st.TokensIssued != 0 {
-		t.Errorf("bad usage sent %d requests and got %d tokens, want none", st.Requests, st.TokensIssued)
-	}
-
-	failures := []struct {
-		name string
-		env  map[string]string
-		want string
-	}{
-		{"wrong secret", with(s2s, "ZOOM_CLIENT_SECRET", "not-the-secret"), "check ZOOM_ACCOUNT_ID"},
-		{"bad static token", with(noCreds, "ZOOM_ACCESS_TOKEN", "expired-token-value"), "HTTP 401"},
-		{"network", with(s2s, "ZOOM_BASE_URL", "http://127.0.0.1:1/v2", "ZOOM_TOKEN_URL", "http://127.0.0.1:1/oauth/token"), "127.0.0.1:1"},
-	}
-	for _, tt := range failures {
-		t.Run(tt.name, func(t *testing.T) {
-			r := runCLI(t, tt.env, "--from", "2026-11-01", "--to", "2026-11-02", "--format", "ndjson")
-			if r.code != 1 || r.stdout != "" {
-				t.Fatalf("exit %d, stdout %q; want 1 and nothing", r.code, r.stdout)
-			}
-			if !strings.Contains(r.stderr, tt.want) || strings.Count(r.stderr, "\n") != 1 {
-				t.Errorf("stderr = %q, want one line with %q", r.stderr, tt.want)
-			}
-			for _, secret := range []string{"not-the-secret", "expired-token-value", zoomtest.DefaultClientSecret} {
-				if strings.Contains(r.stderr, secret) {
-					t.Errorf("stderr shows a secret: %q", r.stderr)
-				}
-			}
-		})
-	}
-
-	t.Run("API error after retries", func(t *testing.T) {
-		var faults []zoomtest.Fault
-		for i := 1; i <= 20; i++ {
-			faults = append(faults, zoomtest.Fault{Request: i, Kind: zoomtest.FaultHTML5xx, Status: 503})
-		}
-		_, env := newFake(t, zoomtest.WithFaults(faults...))
-		r := runCLI(t, env, "--from", "2026-11-01", "--to", "2026-11-02")
-		if r.code != 1 || !strings.Contains(r.stderr, "HTTP 503") || strings.Count(r.stderr, "\n") != 1 {
-			t.Errorf("exit %d, stderr %q; want 1 and one line naming HTTP 503", r.code, r.stderr)
-		}
-	})
-
-	for _, args := range [][]string{{"--help"}, {"-h"}, {"--version"}} {
-		r := runCLI(t, nil, args...)
-		if r.code != 0 || r.stdout == "" || r.stderr != "" {
-			t.Errorf("%v: exit %d, stdout %d bytes, stderr %q", args, r.code, len(r.stdout), r.stderr)
-		}
-	}
-}
-
 // TestNoSecretInOutput runs a whole pull with credentials and checks that no
 // output, on either stream, shows the secret or the access token.
 func TestNoSecretInOutput(t *testing.T) {
@@ -377,23 +345,5 @@ func TestNoSecretInOutput(t *testing.T) {
 	r := runCLI(t, static, "--from", "2026-11-01", "--to", "2026-11-02", "--progress")
 	if r.code != 0 || strings.Contains(r.stdout+r.stderr, srv.AccessToken()) {
 		t.Errorf("static token: exit %d, or the token shows", r.code)
-	}
-}
-
-// TestProgress: only on request (or on a terminal), on stderr, never stdout.
-func TestProgress(t *testing.T) {
-	_, env := newFake(t)
-	args := []string{"--from", "2026-10-15", "--to", "2026-11-02", "--format", "ndjson"}
-	quiet := runCLI(t, env, args...)
-	if quiet.code != 0 || quiet.stderr != "" {
-		t.Fatalf("without a terminal: exit %d, stderr %q; want no progress", quiet.code, quiet.stderr)
-	}
-	loud := runCLI(t, env, append(args, "--progress")...)
-	if loud.code != 0 || loud.stdout != quiet.stdout {
-		t.Fatalf("--progress changed stdout or failed: exit %d", loud.code)
-	}
-	want := "windows 2/2  sessions 380  requests 3"
-	if !strings.Contains(loud.stderr, want) || !strings.HasSuffix(loud.stderr, "\n") {
-		t.Errorf("progress = %q, want a final line with %q", loud.stderr, want)
 	}
 }
