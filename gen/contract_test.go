@@ -16,6 +16,7 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/zoomkit/chatsessions/api"
+	"github.com/zoomkit/chatsessions/api/apiserver"
 )
 
 // loadSpec loads and validates the committed openapi.yaml.
@@ -50,18 +51,18 @@ func TestSpecLoadsAndValidates(t *testing.T) {
 	}
 }
 
-// TestEmbeddedSpecIsOpenAPIYAML proves api/ was generated from the committed
+// TestEmbeddedSpecIsOpenAPIYAML proves api/apiserver was generated from the committed
 // openapi.yaml: the spec embedded in the generated code equals the file.
 func TestEmbeddedSpecIsOpenAPIYAML(t *testing.T) {
 	file := loadSpec(t)
-	embedded, err := api.GetSpec()
+	embedded, err := apiserver.GetSpec()
 	if err != nil {
-		t.Fatalf("api.GetSpec: %v", err)
+		t.Fatalf("apiserver.GetSpec: %v", err)
 	}
 	a, _ := json.Marshal(file)
 	b, _ := json.Marshal(embedded)
 	if string(a) != string(b) {
-		t.Fatalf("the spec embedded in api/ differs from openapi.yaml: run go generate ./...")
+		t.Fatalf("the spec embedded in api/apiserver differs from openapi.yaml: run go generate ./...")
 	}
 }
 
@@ -308,7 +309,7 @@ func TestDecode(t *testing.T) {
 			if len(s) != 2 || *s[0].Type != api.ChatSessionTypeOneToOne || (*s[0].MemberEmails)[1] != "john.doe+321@example.com" || !*s[0].HasExternalMember {
 				t.Errorf("1:1 session = %+v", s[0])
 			}
-			if *s[1].Type != api.ChatSessionTypeGroup || *s[1].Status != api.ChatSessionStatusActive || *s[1].ChannelId != "7a08102d65d12629bbcca5" || *s[1].Name != "Channel One" {
+			if *s[1].Type != api.ChatSessionTypeGroup || *s[1].Status != api.ChatSessionStatusActive || *s[1].ChannelID != "7a08102d65d12629bbcca5" || *s[1].Name != "Channel One" {
 				t.Errorf("group session = %+v", s[1])
 			}
 			if want := time.Date(2022, 3, 18, 10, 16, 13, 0, time.UTC); !s[0].LastMessageSentTime.Equal(want) {
@@ -330,7 +331,7 @@ func TestDecode(t *testing.T) {
 			if want := time.Date(2026, 10, 5, 6, 9, 10, 123456000, time.UTC); !s[0].LastMessageSentTime.Equal(want) {
 				t.Errorf("time = %v, want %v", s[0].LastMessageSentTime, want)
 			}
-			if s[1].Id != nil || s[1].Type != nil || s[1].LastMessageSentTime != nil || r.From != nil || r.NextPageToken != nil {
+			if s[1].ID != nil || s[1].Type != nil || s[1].LastMessageSentTime != nil || r.From != nil || r.NextPageToken != nil {
 				t.Errorf("missing fields decoded as set: %+v", s[1])
 			}
 		},
@@ -366,7 +367,7 @@ func TestParseResponse(t *testing.T) {
 	from := openapi_types.Date{Time: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}
 	to := openapi_types.Date{Time: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)}
 	ok, err := c.ReportChatSessionsWithResponse(context.Background(), &api.ReportChatSessionsParams{From: from, To: to})
-	if err != nil || ok.JSON200 == nil || len(*ok.JSON200.Sessions) != 1 || *(*ok.JSON200.Sessions)[0].Id != "a" {
+	if err != nil || ok.JSON200 == nil || len(*ok.JSON200.Sessions) != 1 || *(*ok.JSON200.Sessions)[0].ID != "a" {
 		t.Fatalf("200: %v %+v", err, ok)
 	}
 	bad := "bad"

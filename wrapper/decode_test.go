@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zoomkit/chatsessions/api"
+	"github.com/zoomkit/chatsessions/api/apiserver"
 )
 
 // sessionFields maps every property of the ChatSession schema in
@@ -28,7 +28,7 @@ var sessionFields = map[string]string{
 }
 
 func TestSpecMapping(t *testing.T) {
-	spec, err := api.GetSpec() // GetSwagger is its deprecated alias
+	spec, err := apiserver.GetSpec() // GetSwagger is its deprecated alias
 	if err != nil {
 		t.Fatal(err)
 	}

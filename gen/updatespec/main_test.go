@@ -142,8 +142,8 @@ func TestUpdate2022To2026(t *testing.T) {
 
 	// oapi-codegen takes the 2022 result too (pseudo-status "300" included).
 	code := generate(t, old)
-	if strings.Contains(code, "ChannelId") || !regexp.MustCompile(`Id +\*string`).MatchString(code) {
-		t.Errorf("code generated from the 2022 document: ChannelId present or Id missing")
+	if strings.Contains(code, "ChannelID") || !regexp.MustCompile(`ID +\*string`).MatchString(code) {
+		t.Errorf("code generated from the 2022 document: ChannelID present or ID missing")
 	}
 	if !strings.Contains(rep.String(), "BREAKING") || !strings.Contains(rep.String(), "COMPATIBLE") {
 		t.Errorf("report does not mark changes:\n%s", rep)
