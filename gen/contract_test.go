@@ -218,6 +218,18 @@ func outsideEnum(t *testing.T, property string) string {
 	return v
 }
 
+// outsideProperties returns a property name ChatSession does not have in
+// openapi.yaml, whatever fields Zoom adds later.
+func outsideProperties(t *testing.T) string {
+	t.Helper()
+	props := loadSpec(t).Components.Schemas["ChatSession"].Value.Properties
+	v := "not_a_zoom_field"
+	for props[v] != nil {
+		v += "_x"
+	}
+	return v
+}
+
 func jsonEqual(a, b any) bool {
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
@@ -327,7 +339,7 @@ func TestClientQuery(t *testing.T) {
 // what it may send: unknown fields and enum values, fractional seconds, a
 // missing optional field and an unusual email address.
 func TestDecode(t *testing.T) {
-	notASessionType := outsideEnum(t, "type")
+	notASessionType, unknownField := outsideEnum(t, "type"), outsideProperties(t)
 	tests := []struct {
 		name  string
 		body  string
@@ -357,7 +369,7 @@ func TestDecode(t *testing.T) {
 		},
 	}, {
 		name: "unknown fields, unknown type, fractional seconds, odd email, missing fields",
-		body: `{"sessions":[{"id":"x","type":"` + notASessionType + `","status":"archived","topic":{"a":[1,2]},"member_emails":["not an address","a@b"],
+		body: `{"sessions":[{"id":"x","type":"` + notASessionType + `","status":"archived","` + unknownField + `":{"a":[1,2]},"member_emails":["not an address","a@b"],
 			"last_message_sent_time":"2026-10-05T08:09:10.123456+02:00"},{}],"total_records":2}`,
 		check: func(t *testing.T, r *api.ChatSessionsReport) {
 			s := *r.Sessions
