@@ -77,7 +77,7 @@ func checkEnumNames(p string, v any) []string {
 	case map[string]any:
 		if names, ok := v["x-enum-varnames"].([]any); ok {
 			if enum, ok := v["enum"].([]any); !ok || len(enum) != len(names) {
-				out = append(out, fmt.Sprintf("x-enum-varnames at %s names %d values but Zoom's enum has %d (%v): update gen/overlay.yaml", p, len(names), len(enum), enum))
+				out = append(out, fmt.Sprintf("x-enum-varnames at %s names %d values but Zoom's enum has %d (%v): oapi-codegen names the others from their values; give them Go names in gen/overlay.yaml", p, len(names), len(enum), enum))
 			}
 		}
 		for _, k := range sortedKeys(v) {
