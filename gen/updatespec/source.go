@@ -84,12 +84,21 @@ func pinnedPaths(file, published string, op Operation) pinned {
 }
 
 // setSource records in info.x-source where the document came from, next to
-// what the overlay put there (url, additions).
+// what the overlay put there (url, additions), and says in info.description
+// that the document holds one operation. (An Overlay can only replace a
+// description, not append to it: that sentence is the one addition made
+// here rather than in gen/overlay.yaml.)
 func setSource(doc map[string]any, op Operation, src Source, when string, pin pinned) {
 	info, ok := doc["info"].(map[string]any)
 	if !ok {
 		info = map[string]any{}
 		doc["info"] = info
+	}
+	only := "This document holds only " + op.String() + "."
+	if d, _ := info["description"].(string); d != "" {
+		info["description"] = strings.TrimRight(d, " \n") + " " + only
+	} else {
+		info["description"] = only
 	}
 	title, _ := info["title"].(string)
 	name := strings.TrimSuffix(strings.TrimPrefix(title, "Zoom "), " API")
