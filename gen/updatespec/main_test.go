@@ -113,6 +113,39 @@ func TestReproducesCommittedSpec(t *testing.T) {
 	}
 }
 
+// A Zoom document in YAML gives the same openapi.yaml as in JSON, and its
+// pinned item holds the same values.
+func TestYAMLDocument(t *testing.T) {
+	fromJSON, err := Build(readFile(t, doc2026), overlayBytes(t), Source{File: "zoom.json", Published: "2026-02"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asYAML, err := encodeYAML(decode2026(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromYAML, err := Build(asYAML, overlayBytes(t), Source{File: "zoom.json", Published: "2026-02"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(fromJSON.Spec), string(fromYAML.Spec)); diff != "" {
+		t.Errorf("openapi.yaml from YAML differs (-JSON +YAML):\n%s", diff)
+	}
+	var a, b any
+	if err := json.Unmarshal(fromJSON.Item, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(fromYAML.Item, &b); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(a, b); diff != "" {
+		t.Errorf("pinned item from YAML differs (-JSON +YAML):\n%s", diff)
+	}
+	if bytes.Contains(fromYAML.Item, []byte(`\u003c`)) {
+		t.Errorf("the pinned item escapes HTML: %.200s", fromYAML.Item)
+	}
+}
+
 // moduleRoot makes a directory with what updatespec reads of a module: the
 // overlay, and openapi.yaml when spec is not nil.
 func moduleRoot(t *testing.T, spec []byte) string {

@@ -139,7 +139,14 @@ func pathItemJSON(zoomDoc []byte, doc map[string]any, op Operation) ([]byte, err
 	if !ok {
 		return nil, fmt.Errorf("the document has no path %s", op.Path)
 	}
-	return json.MarshalIndent(item, "", "  ")
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(item); err != nil {
+		return nil, fmt.Errorf("path item %s: %w", op.Path, err)
+	}
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n")), nil
 }
 
 // oldPinned returns the pinned copies an openapi.yaml names in
