@@ -3,6 +3,7 @@ package gen_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +17,7 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/zoomkit/chatsessions/api"
+	"github.com/zoomkit/chatsessions/api/apiserver"
 )
 
 // loadSpec loads and validates the committed openapi.yaml.
@@ -50,42 +52,60 @@ func TestSpecLoadsAndValidates(t *testing.T) {
 	}
 }
 
-// TestEmbeddedSpecIsOpenAPIYAML proves api/ was generated from the committed
+// TestEmbeddedSpecIsOpenAPIYAML proves api/apiserver was generated from the committed
 // openapi.yaml: the spec embedded in the generated code equals the file.
 func TestEmbeddedSpecIsOpenAPIYAML(t *testing.T) {
 	file := loadSpec(t)
-	embedded, err := api.GetSpec()
+	embedded, err := apiserver.GetSpec()
 	if err != nil {
-		t.Fatalf("api.GetSpec: %v", err)
+		t.Fatalf("apiserver.GetSpec: %v", err)
 	}
 	a, _ := json.Marshal(file)
 	b, _ := json.Marshal(embedded)
 	if string(a) != string(b) {
-		t.Fatalf("the spec embedded in api/ differs from openapi.yaml: run go generate ./...")
+		t.Fatalf("the spec embedded in api/apiserver differs from openapi.yaml: run go generate ./...")
 	}
 }
 
-// zoomItem is Zoom's published path item, copied into testdata/ from Zoom's
-// Team Chat API document (Feb 2026) and its endpoints.json.
-func zoomItem(t *testing.T, name string) map[string]any {
+// pinnedItem is Zoom's published path item of the operation, as pinned by
+// the last accepted update (info.x-source.pinnedItem, under gen/testdata).
+func pinnedItem(t *testing.T, doc *openapi3.T) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
+	src, _ := doc.Info.Extensions["x-source"].(map[string]any)
+	name, _ := src["pinnedItem"].(string)
+	if name == "" {
+		t.Fatalf("openapi.yaml's info.x-source names no pinnedItem: run make update-spec")
+	}
+	return zoomItem(t, "../"+name)
+}
+
+// zoomItem reads a path item Zoom published and returns its GET operation.
+func zoomItem(t *testing.T, path string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var item map[string]any
 	if err := json.Unmarshal(b, &item); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", path, err)
 	}
-	return item["get"].(map[string]any)
+	op, ok := item["get"].(map[string]any)
+	if !ok {
+		t.Fatalf("%s has no get operation", path)
+	}
+	return op
 }
 
-// TestSpecMatchesZoom compares openapi.yaml with Zoom's item point by point:
-// every parameter and every response field, with type, format, maximum,
-// default, enum, example, required flag and description.
+// TestSpecMatchesZoom compares openapi.yaml with Zoom's item (the copy the
+// last accepted update pinned) point by point: every parameter and every
+// response field, with type, format, maximum, default, enum, example,
+// required flag and description. A difference means openapi.yaml was edited
+// by hand or gen/overlay.yaml overrides Zoom: each message names the place.
 func TestSpecMatchesZoom(t *testing.T) {
-	ours := loadSpec(t).Paths.Find("/report/chat/sessions").Get
-	zoom := zoomItem(t, "report-chat-sessions-2026-02.json")
+	doc := loadSpec(t)
+	ours := doc.Paths.Find("/report/chat/sessions").Get
+	zoom := pinnedItem(t, doc)
 
 	for key, got := range map[string]string{"summary": ours.Summary, "description": ours.Description, "operationId": ours.OperationID} {
 		if got != zoom[key] {
@@ -154,13 +174,16 @@ func compareSchema(t *testing.T, where string, ours *openapi3.Schema, zoom map[s
 			continue
 		case "properties":
 			zprops := want.(map[string]any)
-			if len(ours.Properties) != len(zprops) {
-				t.Errorf("%s: %d properties, Zoom has %d", where, len(ours.Properties), len(zprops))
+			for _, name := range slices.Sorted(maps.Keys(ours.Properties)) {
+				if _, ok := zprops[name]; !ok {
+					t.Errorf("%s: property %s is in openapi.yaml but not in Zoom's item", where, name)
+				}
 			}
-			for name, zs := range zprops {
+			for _, name := range slices.Sorted(maps.Keys(zprops)) {
+				zs := zprops[name]
 				p, ok := ours.Properties[name]
 				if !ok {
-					t.Errorf("%s: property %s missing", where, name)
+					t.Errorf("%s: property %s is in Zoom's item but not in openapi.yaml", where, name)
 					continue
 				}
 				compareSchema(t, where+"."+name, p.Value, zs.(map[string]any))
@@ -177,6 +200,34 @@ func compareSchema(t *testing.T, where string, ours *openapi3.Schema, zoom map[s
 	if len(ours.Required) != 0 {
 		t.Errorf("%s: required %v, but Zoom marks no field required", where, ours.Required)
 	}
+}
+
+// outsideEnum returns a value outside the enum of a ChatSession property in
+// openapi.yaml, whatever values Zoom adds later: a test that needs an
+// unknown value uses it, so a new Zoom value never changes its outcome.
+func outsideEnum(t *testing.T, property string) string {
+	t.Helper()
+	p := loadSpec(t).Components.Schemas["ChatSession"].Value.Properties[property]
+	if p == nil {
+		t.Fatalf("ChatSession has no property %s", property)
+	}
+	v := "not-a-zoom-" + property
+	for slices.Contains(p.Value.Enum, any(v)) {
+		v += "!"
+	}
+	return v
+}
+
+// outsideProperties returns a property name ChatSession does not have in
+// openapi.yaml, whatever fields Zoom adds later.
+func outsideProperties(t *testing.T) string {
+	t.Helper()
+	props := loadSpec(t).Components.Schemas["ChatSession"].Value.Properties
+	v := "not_a_zoom_field"
+	for props[v] != nil {
+		v += "_x"
+	}
+	return v
 }
 
 func jsonEqual(a, b any) bool {
@@ -234,9 +285,9 @@ func TestSpecAdditions(t *testing.T) {
 	// The operation's security is what Zoom's endpoints.json says: one
 	// requirement naming the bearer scheme and OAuth with the three scopes
 	// (an OAuth access token is the bearer token, so one header meets both).
-	endpoints := zoomItem(t, "report-chat-sessions-2026-02-endpoints.json")
+	endpoints := zoomItem(t, "testdata/report-chat-sessions-2026-02-endpoints.json")
 	if !jsonEqual(op.Security, endpoints["security"]) {
-		t.Errorf("operation security = %v, want %v", op.Security, endpoints["security"])
+		t.Errorf("operation security = %v, Zoom's endpoints.json says %v: check the openapi_oauth scopes in gen/overlay.yaml", op.Security, endpoints["security"])
 	}
 
 	for _, name := range []string{"ChatSession", "ChatSessionsReport", "ZoomError"} {
@@ -288,6 +339,7 @@ func TestClientQuery(t *testing.T) {
 // what it may send: unknown fields and enum values, fractional seconds, a
 // missing optional field and an unusual email address.
 func TestDecode(t *testing.T) {
+	notASessionType, unknownField := outsideEnum(t, "type"), outsideProperties(t)
 	tests := []struct {
 		name  string
 		body  string
@@ -308,7 +360,7 @@ func TestDecode(t *testing.T) {
 			if len(s) != 2 || *s[0].Type != api.ChatSessionTypeOneToOne || (*s[0].MemberEmails)[1] != "john.doe+321@example.com" || !*s[0].HasExternalMember {
 				t.Errorf("1:1 session = %+v", s[0])
 			}
-			if *s[1].Type != api.ChatSessionTypeGroup || *s[1].Status != api.ChatSessionStatusActive || *s[1].ChannelId != "7a08102d65d12629bbcca5" || *s[1].Name != "Channel One" {
+			if *s[1].Type != api.ChatSessionTypeGroup || *s[1].Status != api.ChatSessionStatusActive || *s[1].ChannelID != "7a08102d65d12629bbcca5" || *s[1].Name != "Channel One" {
 				t.Errorf("group session = %+v", s[1])
 			}
 			if want := time.Date(2022, 3, 18, 10, 16, 13, 0, time.UTC); !s[0].LastMessageSentTime.Equal(want) {
@@ -317,11 +369,11 @@ func TestDecode(t *testing.T) {
 		},
 	}, {
 		name: "unknown fields, unknown type, fractional seconds, odd email, missing fields",
-		body: `{"sessions":[{"id":"x","type":"Channel","status":"archived","topic":{"a":[1,2]},"member_emails":["not an address","a@b"],
+		body: `{"sessions":[{"id":"x","type":"` + notASessionType + `","status":"archived","` + unknownField + `":{"a":[1,2]},"member_emails":["not an address","a@b"],
 			"last_message_sent_time":"2026-10-05T08:09:10.123456+02:00"},{}],"total_records":2}`,
 		check: func(t *testing.T, r *api.ChatSessionsReport) {
 			s := *r.Sessions
-			if len(s) != 2 || *s[0].Type != "Channel" || s[0].Type.Valid() || *s[0].Status != "archived" {
+			if len(s) != 2 || string(*s[0].Type) != notASessionType || s[0].Type.Valid() || *s[0].Status != "archived" {
 				t.Errorf("session = %+v", s[0])
 			}
 			if (*s[0].MemberEmails)[0] != "not an address" {
@@ -330,7 +382,7 @@ func TestDecode(t *testing.T) {
 			if want := time.Date(2026, 10, 5, 6, 9, 10, 123456000, time.UTC); !s[0].LastMessageSentTime.Equal(want) {
 				t.Errorf("time = %v, want %v", s[0].LastMessageSentTime, want)
 			}
-			if s[1].Id != nil || s[1].Type != nil || s[1].LastMessageSentTime != nil || r.From != nil || r.NextPageToken != nil {
+			if s[1].ID != nil || s[1].Type != nil || s[1].LastMessageSentTime != nil || r.From != nil || r.NextPageToken != nil {
 				t.Errorf("missing fields decoded as set: %+v", s[1])
 			}
 		},
@@ -366,7 +418,7 @@ func TestParseResponse(t *testing.T) {
 	from := openapi_types.Date{Time: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}
 	to := openapi_types.Date{Time: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)}
 	ok, err := c.ReportChatSessionsWithResponse(context.Background(), &api.ReportChatSessionsParams{From: from, To: to})
-	if err != nil || ok.JSON200 == nil || len(*ok.JSON200.Sessions) != 1 || *(*ok.JSON200.Sessions)[0].Id != "a" {
+	if err != nil || ok.JSON200 == nil || len(*ok.JSON200.Sessions) != 1 || *(*ok.JSON200.Sessions)[0].ID != "a" {
 		t.Fatalf("200: %v %+v", err, ok)
 	}
 	bad := "bad"

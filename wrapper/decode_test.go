@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zoomkit/chatsessions/api"
+	"github.com/zoomkit/chatsessions/api/apiserver"
 )
 
 // testQuery is the request the decode tests' bodies answer.
@@ -42,7 +42,7 @@ var sessionFields = map[string]string{
 }
 
 func TestSpecMapping(t *testing.T) {
-	spec, err := api.GetSpec() // GetSwagger is its deprecated alias
+	spec, err := apiserver.GetSpec() // GetSwagger is its deprecated alias
 	if err != nil {
 		t.Fatal(err)
 	}

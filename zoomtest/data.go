@@ -119,7 +119,7 @@ func (d *dataSet) generate(day time.Time) []api.ChatSession {
 	for i := range n {
 		t := day.Add(time.Duration(i*slot+rng.IntN(slot)) * time.Second)
 		id := hexID(64, "session", d.seed, day.Format(time.DateOnly), i)
-		s := api.ChatSession{Id: &id, LastMessageSentTime: &t}
+		s := api.ChatSession{ID: &id, LastMessageSentTime: &t}
 		if rng.IntN(10) < 4 {
 			ch := d.channels[rng.IntN(len(d.channels))]
 			name, chID := ch.name, ch.id
@@ -129,7 +129,7 @@ func (d *dataSet) generate(day time.Time) []api.ChatSession {
 			}
 			ext := rng.IntN(5) == 0
 			typ := api.ChatSessionTypeGroup
-			s.Type, s.Name, s.ChannelId, s.Status, s.HasExternalMember = &typ, &name, &chID, &status, &ext
+			s.Type, s.Name, s.ChannelID, s.Status, s.HasExternalMember = &typ, &name, &chID, &status, &ext
 		} else {
 			a := rng.IntN(len(people))
 			b := (a + 1 + rng.IntN(len(people)-1)) % len(people)

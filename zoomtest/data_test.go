@@ -34,7 +34,7 @@ func all(t *testing.T, s *zoomtest.Server, from, to, size string) []api.ChatSess
 func ids(sessions []api.ChatSession) []string {
 	var out []string
 	for _, s := range sessions {
-		out = append(out, *s.Id)
+		out = append(out, *s.ID)
 	}
 	return out
 }
@@ -72,12 +72,12 @@ func TestDataShape(t *testing.T) {
 	var deleted, external int
 	var prev time.Time
 	for _, x := range sessions {
-		if seen[*x.Id] {
-			t.Fatalf("duplicate id %s", *x.Id)
+		if seen[*x.ID] {
+			t.Fatalf("duplicate id %s", *x.ID)
 		}
-		seen[*x.Id] = true
-		if len(*x.Id) != 64 {
-			t.Errorf("id %q", *x.Id)
+		seen[*x.ID] = true
+		if len(*x.ID) != 64 {
+			t.Errorf("id %q", *x.ID)
 		}
 		ts := *x.LastMessageSentTime
 		if ts.Before(prev) {
@@ -91,14 +91,14 @@ func TestDataShape(t *testing.T) {
 		}
 		switch *x.Type {
 		case api.ChatSessionTypeGroup:
-			if *x.Name == "" || x.ChannelId == nil || x.Status == nil || x.MemberEmails != nil {
+			if *x.Name == "" || x.ChannelID == nil || x.Status == nil || x.MemberEmails != nil {
 				t.Errorf("group session %+v", x)
 			}
 			if *x.Status == api.ChatSessionStatusDeleted {
 				deleted++
 			}
 		case api.ChatSessionTypeOneToOne:
-			if *x.Name != "" || x.ChannelId != nil || x.Status != nil || x.MemberEmails == nil || len(*x.MemberEmails) != 2 {
+			if *x.Name != "" || x.ChannelID != nil || x.Status != nil || x.MemberEmails == nil || len(*x.MemberEmails) != 2 {
 				t.Errorf("1:1 session %+v", x)
 			}
 			for _, e := range *x.MemberEmails {
@@ -144,10 +144,10 @@ func TestWithSessions(t *testing.T) {
 	str := func(s string) *string { return &s }
 	group := api.ChatSessionTypeGroup
 	own := []api.ChatSession{
-		{Id: str("b"), Type: &group, LastMessageSentTime: at("2026-05-02T10:00:00Z")},
-		{Id: str("a"), Type: &group, LastMessageSentTime: at("2026-05-01T00:00:00Z")},
-		{Id: str("c"), Type: &group, LastMessageSentTime: at("2026-05-03T00:00:00Z")},
-		{Id: str("no time"), Type: &group},
+		{ID: str("b"), Type: &group, LastMessageSentTime: at("2026-05-02T10:00:00Z")},
+		{ID: str("a"), Type: &group, LastMessageSentTime: at("2026-05-01T00:00:00Z")},
+		{ID: str("c"), Type: &group, LastMessageSentTime: at("2026-05-03T00:00:00Z")},
+		{ID: str("no time"), Type: &group},
 	}
 	s, _ := startServer(t, zoomtest.WithSessions(own))
 	if got := ids(all(t, s, "2026-05-01", "2026-05-02", "1")); !slices.Equal(got, []string{"a", "b"}) {

@@ -1,7 +1,7 @@
 // Package zoomtest is a fake Zoom for tests: it serves GET /v2/report/chat/sessions
 // and POST /oauth/token the way Zoom does, refuses what Zoom refuses, and checks
 // every request it receives and every response it sends against the OpenAPI
-// contract embedded in package api.
+// contract embedded in package apiserver (generated from openapi.yaml).
 //
 // Start one per test:
 //

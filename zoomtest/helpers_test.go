@@ -5,11 +5,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/zoomkit/chatsessions/api"
+	"github.com/zoomkit/chatsessions/api/apiserver"
 	"github.com/zoomkit/chatsessions/zoomtest"
 )
 
@@ -93,4 +95,21 @@ func startServer(t *testing.T, opts ...zoomtest.Option) (*zoomtest.Server, *cloc
 	c := newClock()
 	s := zoomtest.NewServer(append([]zoomtest.Option{zoomtest.WithClock(c.Now), zoomtest.WithT(t)}, opts...)...)
 	return s, c
+}
+
+// notASessionType returns a session type outside the enum of the spec the
+// fake enforces, whatever values Zoom adds later: validation tests that need
+// an invalid type use it, so a new Zoom type never makes them pass by accident.
+func notASessionType(t *testing.T) string {
+	t.Helper()
+	spec, err := apiserver.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := spec.Components.Schemas["ChatSession"].Value.Properties["type"].Value
+	v := "not-a-session-type"
+	for slices.Contains(typ.Enum, any(v)) {
+		v += "!"
+	}
+	return v
 }

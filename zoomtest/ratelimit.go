@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/zoomkit/chatsessions/api"
+	"github.com/zoomkit/chatsessions/api/apiserver"
 )
 
 // RateLimitCategory is the rate-limit label of GET /report/chat/sessions.
@@ -31,9 +31,9 @@ func newRateLimiter(perSecond, daily int) *rateLimiter {
 }
 
 // take admits one request of account at now, or returns Zoom's 429.
-func (l *rateLimiter) take(account string, now time.Time) (api.ReportChatSessions429JSONResponse, bool) {
+func (l *rateLimiter) take(account string, now time.Time) (apiserver.ReportChatSessions429JSONResponse, bool) {
 	if l.perSecond == 0 && l.daily == 0 {
-		return api.ReportChatSessions429JSONResponse{}, false
+		return apiserver.ReportChatSessions429JSONResponse{}, false
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -66,12 +66,12 @@ func (l *rateLimiter) take(account string, now time.Time) (api.ReportChatSession
 		a.tat = tat.Add(interval)
 	}
 	a.count++
-	return api.ReportChatSessions429JSONResponse{}, false
+	return apiserver.ReportChatSessions429JSONResponse{}, false
 }
 
-func limited(kind, msg string, limit int, retry time.Time) api.ReportChatSessions429JSONResponse {
+func limited(kind, msg string, limit int, retry time.Time) apiserver.ReportChatSessions429JSONResponse {
 	category, remaining, after := RateLimitCategory, 0, retry.UTC().Format(time.RFC3339)
-	resp := api.ReportChatSessions429JSONResponse{Body: zoomError(429, msg, nil)}
+	resp := apiserver.ReportChatSessions429JSONResponse{Body: zoomError(429, msg, nil)}
 	resp.Headers.XRateLimitCategory = &category
 	resp.Headers.XRateLimitType = &kind
 	resp.Headers.XRateLimitLimit = &limit

@@ -10,6 +10,7 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/zoomkit/chatsessions/api"
+	"github.com/zoomkit/chatsessions/api/apiserver"
 )
 
 // Zoom's messages for the rules the fake applies (see the package doc).
@@ -33,11 +34,11 @@ const (
 // reportHandler implements the generated strict server interface.
 type reportHandler struct{ f *Fake }
 
-var _ api.StrictServerInterface = reportHandler{}
+var _ apiserver.StrictServerInterface = reportHandler{}
 
 // ReportChatSessions answers GET /report/chat/sessions once authentication,
 // rate limits and parameter binding have passed.
-func (h reportHandler) ReportChatSessions(ctx context.Context, req api.ReportChatSessionsRequestObject) (api.ReportChatSessionsResponseObject, error) {
+func (h reportHandler) ReportChatSessions(ctx context.Context, req apiserver.ReportChatSessionsRequestObject) (apiserver.ReportChatSessionsResponseObject, error) {
 	p := req.Params
 	tracking := func() *string {
 		if id, ok := ctx.Value(trackingKey{}).(string); ok {
@@ -45,8 +46,8 @@ func (h reportHandler) ReportChatSessions(ctx context.Context, req api.ReportCha
 		}
 		return nil
 	}()
-	bad := func(msg string, details []api.ZoomErrorDetail) (api.ReportChatSessionsResponseObject, error) {
-		resp := api.ReportChatSessions400JSONResponse{Body: zoomError(300, msg, details)}
+	bad := func(msg string, details []api.ZoomErrorDetail) (apiserver.ReportChatSessionsResponseObject, error) {
+		resp := apiserver.ReportChatSessions400JSONResponse{Body: zoomError(300, msg, details)}
 		resp.Headers.XZmTrackingid = tracking
 		return resp, nil
 	}
@@ -95,7 +96,7 @@ func (h reportHandler) ReportChatSessions(ctx context.Context, req api.ReportCha
 		next = h.f.pages.issue(q, end, now)
 	}
 	sessions := append([]api.ChatSession{}, all[offset:end]...)
-	resp := api.ReportChatSessions200JSONResponse{Body: api.ChatSessionsReport{
+	resp := apiserver.ReportChatSessions200JSONResponse{Body: api.ChatSessionsReport{
 		From:          &openapi_types.Date{Time: from},
 		To:            &openapi_types.Date{Time: to},
 		PageSize:      &size,
@@ -110,8 +111,8 @@ func (h reportHandler) ReportChatSessions(ctx context.Context, req api.ReportCha
 // or malformed from/to, non-integer page_size) in Zoom's shape.
 func parameterError(w http.ResponseWriter, r *http.Request, err error) {
 	field, msg := "", err.Error()
-	var req *api.RequiredParamError
-	var format *api.InvalidParamFormatError
+	var req *apiserver.RequiredParamError
+	var format *apiserver.InvalidParamFormatError
 	switch {
 	case errors.As(err, &req):
 		field, msg = req.ParamName, "must not be empty"
@@ -143,14 +144,14 @@ func zoomError(code int, msg string, details []api.ZoomErrorDetail) api.ZoomErro
 func writeZoomError(w http.ResponseWriter, r *http.Request, status, code int, msg string, details []api.ZoomErrorDetail) {
 	body := zoomError(code, msg, details)
 	id := trackingIDFrom(r)
-	var resp api.ReportChatSessionsResponseObject
+	var resp apiserver.ReportChatSessionsResponseObject
 	switch status {
 	case http.StatusBadRequest:
-		x := api.ReportChatSessions400JSONResponse{Body: body}
+		x := apiserver.ReportChatSessions400JSONResponse{Body: body}
 		x.Headers.XZmTrackingid = id
 		resp = x
 	default:
-		x := api.ReportChatSessionsdefaultJSONResponse{Body: body, StatusCode: status}
+		x := apiserver.ReportChatSessionsdefaultJSONResponse{Body: body, StatusCode: status}
 		x.Headers.XZmTrackingid = id
 		resp = x
 	}

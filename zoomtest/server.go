@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/zoomkit/chatsessions/api"
+	"github.com/zoomkit/chatsessions/api/apiserver"
 )
 
 // Paths the fake serves.
@@ -61,12 +61,12 @@ func NewFake(opts ...Option) *Fake {
 		f.faults[ft.Request] = ft
 	}
 	mux := http.NewServeMux()
-	strict := api.NewStrictHandlerWithOptions(reportHandler{f}, nil, api.StrictHTTPServerOptions{
+	strict := apiserver.NewStrictHandlerWithOptions(reportHandler{f}, nil, apiserver.StrictHTTPServerOptions{
 		ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			writeZoomError(w, r, http.StatusInternalServerError, 500, "Internal error: "+err.Error(), nil)
 		},
 	})
-	f.api = api.HandlerWithOptions(strict, api.StdHTTPServerOptions{
+	f.api = apiserver.HandlerWithOptions(strict, apiserver.StdHTTPServerOptions{
 		BaseURL:          APIPath,
 		BaseRouter:       mux,
 		ErrorHandlerFunc: parameterError,
@@ -142,7 +142,7 @@ func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
 func (f *Fake) answer(w http.ResponseWriter, r *http.Request, fault Fault) string {
 	account, problem := f.auth.check(r, fault.Kind == FaultTokenExpired)
 	if problem != "" {
-		resp := api.ReportChatSessions401JSONResponse{Body: zoomError(124, problem, nil)}
+		resp := apiserver.ReportChatSessions401JSONResponse{Body: zoomError(124, problem, nil)}
 		resp.Headers.XZmTrackingid = trackingIDFrom(r)
 		_ = resp.VisitReportChatSessionsResponse(w)
 		return account

@@ -15,10 +15,10 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
-	"github.com/zoomkit/chatsessions/api"
+	"github.com/zoomkit/chatsessions/api/apiserver"
 )
 
-// Violation is a request or response outside the contract in package api.
+// Violation is a request or response outside the contract embedded in package apiserver.
 type Violation struct {
 	Request int    // API request number at the fake; 0 from a ValidatingTransport
 	Phase   string // "request" or "response"
@@ -47,7 +47,7 @@ type validator struct {
 }
 
 var loadValidator = sync.OnceValues(func() (*validator, error) {
-	doc, err := api.GetSpec()
+	doc, err := apiserver.GetSpec()
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (f *Fake) report(v Violation) {
 }
 
 // ValidatingTransport returns an http.RoundTripper for a test's client that
-// checks every request and response against the spec embedded in package api
+// checks every request and response against the spec embedded in package apiserver
 // and reports violations with tb.Errorf. base nil means http.DefaultTransport.
 // See [ValidatingTransportFunc] for what is checked.
 func ValidatingTransport(base http.RoundTripper, tb testing.TB) http.RoundTripper {
@@ -155,7 +155,7 @@ func ValidatingTransport(base http.RoundTripper, tb testing.TB) http.RoundTrippe
 
 // ValidatingTransportFunc returns an http.RoundTripper that checks every
 // request before sending it and every response before returning it against
-// the spec embedded in package api, and calls report with a [Violation] for
+// the spec embedded in package apiserver, and calls report with a [Violation] for
 // each mismatch; the traffic itself is never changed. Operations are found by
 // the tail of the URL path, so any base URL works (real Zoom, a [Server], a
 // proxy). Requests to an .../oauth/token path are passed through unchecked,

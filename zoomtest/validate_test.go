@@ -76,7 +76,7 @@ func TestValidatingTransportResponses(t *testing.T) {
 	bodies := map[string]string{
 		"/good":       `{"from":"2026-05-01","to":"2026-05-01","page_size":30,"next_page_token":"","sessions":[{"id":"x","type":"1:1","name":"","extra":"kept"}]}`,
 		"/type":       `{"sessions":[{"id":"x","type":1}]}`,
-		"/enum":       `{"sessions":[{"id":"x","type":"Channel"}]}`,
+		"/enum":       `{"sessions":[{"id":"x","type":"` + notASessionType(t) + `"}]}`,
 		"/time":       `{"sessions":[{"id":"x","last_message_sent_time":"yesterday"}]}`,
 		"/error-body": `{"code":"300","message":"bad"}`,
 	}
@@ -132,7 +132,7 @@ func TestValidatingTransportResponses(t *testing.T) {
 // the user supplied) is reported with the request that caused it.
 func TestFakeReportsResponseViolations(t *testing.T) {
 	rec := &recordingTB{TB: t}
-	bad := api.ChatSessionType("Channel")
+	bad := api.ChatSessionType(notASessionType(t))
 	ts := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	id := "x"
 	var seen []zoomtest.Violation
@@ -140,14 +140,14 @@ func TestFakeReportsResponseViolations(t *testing.T) {
 		zoomtest.WithT(rec),
 		zoomtest.WithClock(newClock().Now),
 		zoomtest.WithViolationFunc(func(v zoomtest.Violation) { seen = append(seen, v) }),
-		zoomtest.WithSessions([]api.ChatSession{{Id: &id, Type: &bad, LastMessageSentTime: &ts}}),
+		zoomtest.WithSessions([]api.ChatSession{{ID: &id, Type: &bad, LastMessageSentTime: &ts}}),
 	)
 	defer s.Close()
 	if a := get(t, nil, s.URL(), s.AccessToken(), q("from", "2026-05-01", "to", "2026-05-01")); a.Status != 200 {
 		t.Fatalf("%d %s", a.Status, a.Body)
 	}
 	v := s.Violations()
-	if len(v) != 1 || v[0].Phase != "response" || v[0].Request != 1 || !strings.Contains(v[0].Error(), `"Channel"`) {
+	if len(v) != 1 || v[0].Phase != "response" || v[0].Request != 1 || !strings.Contains(v[0].Error(), `"`+string(bad)+`"`) {
 		t.Errorf("violations %v", v)
 	}
 	if msgs := rec.messages(); len(msgs) != 1 || !strings.Contains(msgs[0], "contract violation in response #1") {

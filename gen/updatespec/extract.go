@@ -7,8 +7,8 @@ import (
 
 // Operation names the one operation this module is generated from.
 type Operation struct {
-	Method string `yaml:"method"` // lower case, as in an OpenAPI path item
-	Path   string `yaml:"path"`
+	Method string // lower case, as in an OpenAPI path item
+	Path   string
 }
 
 // String returns "GET /report/chat/sessions".

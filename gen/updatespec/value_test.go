@@ -59,41 +59,29 @@ func TestPointers(t *testing.T) {
 	if p := joinPointer(segs); p != "/paths/~1report~1chat~1sessions/get/a~0b" {
 		t.Errorf("join %q", p)
 	}
-	doc := map[string]any{"r": map[string]any{"200": map[string]any{}, "400": map[string]any{}}, "l": []any{"x", "y"}}
-	if got := expand(doc, []string{"r", "*"}); len(got) != 2 || got[0][1] != "200" || got[1][1] != "400" {
-		t.Errorf("expand r/* = %q", got)
-	}
-	if got := expand(doc, []string{"l", "*"}); len(got) != 2 || got[1][1] != "1" {
-		t.Errorf("expand l/* = %q", got)
-	}
-	if got := expand(doc, []string{"r", "500"}); len(got) != 0 {
-		t.Errorf("expand of a missing member = %q", got)
-	}
 	if _, err := splitPointer("no-slash"); err == nil {
 		t.Errorf("a pointer without / was accepted")
 	}
 }
 
-func TestSourceFromPath(t *testing.T) {
-	s := sourceFromPath("../shared/zoom/zoom-team-chat-openapi-2026-02.json")
-	if s.File != "zoom-team-chat-openapi-2026-02.json" || s.Published != "2026-02" {
-		t.Errorf("source = %+v", s)
-	}
-	if s := sourceFromPath("zoom.yaml"); s.Published != "" {
-		t.Errorf("published from a name without a date: %q", s.Published)
-	}
-}
-
 func TestLoadOverlayRejects(t *testing.T) {
+	const head = "overlay: 1.1.0\ninfo: {title: t, version: 1.0.0}\n"
 	for name, text := range map[string]string{
-		"no operation":  "actions: []\n",
-		"two kinds":     "operation: {method: get, path: /x}\nactions:\n  - {target: /a, name: A, append: [1]}\n",
-		"none":          "operation: {method: get, path: /x}\nactions:\n  - {target: /a}\n",
-		"bad target":    "operation: {method: get, path: /x}\nactions:\n  - {target: a, name: A}\n",
-		"unknown field": "operation: {method: get, path: /x}\nactoins: []\n",
+		"no x-extract":   head + "actions:\n  - {target: $.info, update: {x: 1}}\n",
+		"bad x-extract":  head + "x-extract: /report/chat/sessions\nactions:\n  - {target: $.info, update: {x: 1}}\n",
+		"no actions":     head + "x-extract: GET /x\nactions: []\n",
+		"no target":      head + "x-extract: GET /x\nactions:\n  - {update: {x: 1}}\n",
+		"bad target":     head + "x-extract: GET /x\nactions:\n  - {target: \"$.paths[\", update: {x: 1}}\n",
+		"remove+update":  head + "x-extract: GET /x\nactions:\n  - {target: $.info, remove: true, update: {x: 1}}\n",
+		"no version":     "info: {title: t, version: 1.0.0}\nx-extract: GET /x\nactions:\n  - {target: $.info, update: {x: 1}}\n",
+		"not an overlay": "openapi: 3.0.0\n",
 	} {
 		if _, err := loadOverlay([]byte(text)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+	o, err := loadOverlay([]byte(head + "x-extract: GET /report/chat/sessions\nactions:\n  - {target: $.info, update: {x: 1}}\n"))
+	if err != nil || o.Operation != (Operation{Method: "get", Path: "/report/chat/sessions"}) {
+		t.Errorf("loadOverlay = %+v, %v", o, err)
 	}
 }
