@@ -25,15 +25,15 @@ func hostileSessions() []api.ChatSession {
 	group, oneToOne := api.ChatSessionTypeGroup, api.ChatSessionTypeOneToOne
 	yes := true
 	return []api.ChatSession{
-		{Id: str("c38230acb7f009282c1b0d367a08102d65d12629bbcca58dfe2168bd335f5849"), Type: &group, LastMessageSentTime: at(1),
+		{ID: str("c38230acb7f009282c1b0d367a08102d65d12629bbcca58dfe2168bd335f5849"), Type: &group, LastMessageSentTime: at(1),
 			Name: str("Ops\x1b]0;pwned\x07\r\n2026-11-10T10:00:00Z  Group  active   no        forged\u2028x\u202eevil\u009b31m\x7f")},
-		{Id: str("c38230acb7f009282c1b0d367a08102d65d12629bbcca58dfe2168bd335f5850"), Type: &oneToOne, LastMessageSentTime: at(2), HasExternalMember: &yes,
+		{ID: str("c38230acb7f009282c1b0d367a08102d65d12629bbcca58dfe2168bd335f5850"), Type: &oneToOne, LastMessageSentTime: at(2), HasExternalMember: &yes,
 			MemberEmails: &[]string{`=HYPERLINK("http://evil.example/?x")@example.com`, "b@example.com"}},
-		{Id: str("c38230acb7f0ffffffffffffffffffffffffffffffffffffffffffffffffffff"), Type: &group, LastMessageSentTime: at(3), Name: str("+cmd|' /C calc'!A0")},
-		{Id: str("d1"), Type: &group, LastMessageSentTime: at(4), Name: str("@SUM(1+1)")},
-		{Id: str("d2"), Type: &group, LastMessageSentTime: at(5), Name: str("-2+3")},
-		{Id: str("d3"), Type: &group, LastMessageSentTime: at(6), Name: str("\tTabbed")},
-		{Id: str("d4"), Type: &group, LastMessageSentTime: at(7), Name: str("会議室の名前がとても長いチャンネルです。本当にとても長い名前のチャンネル")},
+		{ID: str("c38230acb7f0ffffffffffffffffffffffffffffffffffffffffffffffffffff"), Type: &group, LastMessageSentTime: at(3), Name: str("+cmd|' /C calc'!A0")},
+		{ID: str("d1"), Type: &group, LastMessageSentTime: at(4), Name: str("@SUM(1+1)")},
+		{ID: str("d2"), Type: &group, LastMessageSentTime: at(5), Name: str("-2+3")},
+		{ID: str("d3"), Type: &group, LastMessageSentTime: at(6), Name: str("\tTabbed")},
+		{ID: str("d4"), Type: &group, LastMessageSentTime: at(7), Name: str("会議室の名前がとても長いチャンネルです。本当にとても長い名前のチャンネル")},
 	}
 }
 

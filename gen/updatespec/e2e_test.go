@@ -215,15 +215,18 @@ func TestAcceptFieldAndEnumValue(t *testing.T) {
 }
 
 // mapField does what a person does for a new session field: a Session field,
-// its wire field and mapping, and the reviewed sessionFields entry.
+// a case that decodes it in pageParser.session (decode.go), and the reviewed
+// sessionFields entry.
 func mapField(t *testing.T, root, field string) {
 	t.Helper()
 	goName := "Synthetic" + strings.ReplaceAll(strings.ToUpper(field[:1])+field[1:], "_", "")
-	edits := []struct{ file, anchor, insert string }{
-		{"wrapper/sessions.go", "type Session struct {\n", "\t" + goName + " string\n"},
-		{"wrapper/decode.go", "type wireSession struct {\n", "\t" + goName + " string `json:\"" + field + "\"`\n"},
-		{"wrapper/decode.go", "\treturn Session{\n", "\t\t" + goName + ": w." + goName + ",\n"},
-		{"wrapper/decode_test.go", "var sessionFields = map[string]string{\n", "\t\"" + field + "\": \"" + goName + "\",\n"},
+	edits := []struct {
+		file, anchor, insert string
+		before               bool // insert before the anchor, not after
+	}{
+		{"wrapper/sessions.go", "type Session struct {\n", "\t" + goName + " string\n", false},
+		{"wrapper/decode.go", "\t\tcase \"last_message_sent_time\":\n", "\t\tcase \"" + field + "\":\n\t\t\ts." + goName + ", _, err = p.stringValue()\n", true},
+		{"wrapper/decode_test.go", "var sessionFields = map[string]string{\n", "\t\"" + field + "\": \"" + goName + "\",\n", false},
 	}
 	for _, e := range edits {
 		p := filepath.Join(root, e.file)
@@ -231,7 +234,11 @@ func mapField(t *testing.T, root, field string) {
 		if strings.Count(src, e.anchor) != 1 {
 			t.Fatalf("%s: no single %q to map the field after; adapt mapField to the wrapper", e.file, e.anchor)
 		}
-		src = strings.Replace(src, e.anchor, e.anchor+e.insert, 1)
+		with := e.anchor + e.insert
+		if e.before {
+			with = e.insert + e.anchor
+		}
+		src = strings.Replace(src, e.anchor, with, 1)
 		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
