@@ -24,16 +24,31 @@ type tokenProvider interface {
 }
 
 type s2sCreds struct {
-	accountID, clientID, clientSecret string
+	accountID, clientID string
+	clientSecret        secretText
+}
+
+// secretText holds a credential so that no fmt verb prints it, at any
+// depth: fmt shows a func value as an address only, whereas it prints what
+// a pointer points to under a verb such as %s or %x.
+type secretText func() string
+
+func seal(s string) secretText { return func() string { return s } }
+
+// reveal returns the credential; "" for none.
+func (s secretText) reveal() string {
+	if s == nil {
+		return ""
+	}
+	return s()
 }
 
 // newTokenProvider builds the provider for cfg's credential and teaches
-// c's redactor its secrets. Providers are pointers held in an interface, so
-// even printing a Client value field by field shows only addresses.
+// c's redactor its secrets. Providers keep tokens sealed (secretText).
 func newTokenProvider(cfg *config, c *Client) tokenProvider {
 	switch {
-	case cfg.static != "":
-		c.redact.addSecret(cfg.static)
+	case cfg.static != nil:
+		c.redact.addSecret(cfg.static.reveal())
 		return &staticToken{tok: cfg.static}
 	case cfg.ts != nil:
 		ts := cfg.ts
@@ -42,11 +57,11 @@ func newTokenProvider(cfg *config, c *Client) tokenProvider {
 		}}
 	default:
 		s := cfg.s2s
-		c.redact.addSecret(s.clientSecret)
-		c.redact.addBasicPair(s.clientID, s.clientSecret)
+		c.redact.addSecret(s.clientSecret.reveal())
+		c.redact.addBasicPair(s.clientID, s.clientSecret.reveal())
 		cc := &clientcredentials.Config{
 			ClientID:     s.clientID,
-			ClientSecret: s.clientSecret,
+			ClientSecret: s.clientSecret.reveal(),
 			TokenURL:     cfg.tokenURL,
 			EndpointParams: url.Values{
 				"grant_type": {"account_credentials"},
@@ -63,9 +78,9 @@ func newTokenProvider(cfg *config, c *Client) tokenProvider {
 	}
 }
 
-type staticToken struct{ tok string }
+type staticToken struct{ tok secretText }
 
-func (s *staticToken) token(context.Context) (string, error) { return s.tok, nil }
+func (s *staticToken) token(context.Context) (string, error) { return s.tok.reveal(), nil }
 func (*staticToken) invalidate(string) bool                  { return false }
 func (*staticToken) kind() string                            { return "static token" }
 
@@ -86,7 +101,7 @@ type cachedToken struct {
 
 	once   sync.Once
 	lock   chan struct{} // held while reading the cache or fetching
-	tok    string        // "" when nothing is cached
+	tok    secretText    // nil when nothing is cached
 	expiry time.Time     // zero when the token does not expire
 }
 
@@ -107,8 +122,8 @@ func (c *cachedToken) token(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer func() { <-c.lock }()
-	if c.tok != "" && (c.expiry.IsZero() || time.Until(c.expiry) > tokenRenewMargin) {
-		return c.tok, nil
+	if c.tok != nil && (c.expiry.IsZero() || time.Until(c.expiry) > tokenRenewMargin) {
+		return c.tok.reveal(), nil
 	}
 	c.client.stats.tokens.Add(1)
 	t, err := c.fetch(ctx)
@@ -120,17 +135,17 @@ func (c *cachedToken) token(ctx context.Context) (string, error) {
 	}
 	c.client.redact.addToken(t.AccessToken)
 	c.client.redact.addToken(t.RefreshToken)
-	c.tok, c.expiry = t.AccessToken, t.Expiry
+	c.tok, c.expiry = seal(t.AccessToken), t.Expiry
 	if floor := time.Now().Add(minTokenLifetime); !c.expiry.IsZero() && c.expiry.Before(floor) {
 		c.expiry = floor
 	}
-	return c.tok, nil
+	return t.AccessToken, nil
 }
 
 func (c *cachedToken) invalidate(bad string) bool {
 	if c.acquire(context.Background()) == nil {
-		if c.tok == bad {
-			c.tok = ""
+		if c.tok.reveal() == bad {
+			c.tok = nil
 		}
 		<-c.lock
 	}

@@ -70,7 +70,7 @@ type config struct {
 	baseURL, tokenURL string
 	httpClient        *http.Client
 	s2s               *s2sCreds
-	static            string
+	static            secretText
 	ts                oauth2.TokenSource
 	authCount         int
 	perSecond         float64
@@ -92,7 +92,7 @@ func WithServerToServer(accountID, clientID, clientSecret string) Option {
 			return errors.New("wrapper: WithServerToServer needs account ID, client ID and client secret")
 		}
 		c.authCount++
-		c.s2s = &s2sCreds{accountID: accountID, clientID: clientID, clientSecret: clientSecret}
+		c.s2s = &s2sCreds{accountID: accountID, clientID: clientID, clientSecret: seal(clientSecret)}
 		return nil
 	}
 }
@@ -104,7 +104,7 @@ func WithToken(accessToken string) Option {
 			return errors.New("wrapper: WithToken needs a token")
 		}
 		c.authCount++
-		c.static = accessToken
+		c.static = seal(accessToken)
 		return nil
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -70,9 +71,16 @@ func safeCause(err error) error {
 	return nil
 }
 
-// redactor knows the secrets of one Client and scrubs text of them.
+// redactor knows the secrets of one Client and scrubs text of them. Its
+// table is replaced whole on each add (rare) and read without locks; being
+// behind an atomic pointer, it is printed as an address by fmt.
 type redactor struct {
-	mu sync.RWMutex
+	mu    sync.Mutex // serialises adds
+	table atomic.Pointer[redactTable]
+}
+
+// redactTable is an immutable set of secret forms.
+type redactTable struct {
 	// pinned are the forms of the client secret, the Basic pair and a
 	// static token: kept for the Client's life.
 	pinned [][]string
@@ -122,28 +130,33 @@ func (r *redactor) add(s string, pinned bool) {
 func (r *redactor) store(forms []string, pinned bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, group := range slices.Concat(r.pinned, r.tokens) {
+	var t redactTable
+	if old := r.table.Load(); old != nil {
+		t.pinned, t.tokens = old.pinned, old.tokens
+	}
+	for _, group := range slices.Concat(t.pinned, t.tokens) {
 		if slices.Equal(group, forms) {
 			return
 		}
 	}
 	if pinned {
-		r.pinned = append(r.pinned, forms)
+		t.pinned = append(slices.Clip(t.pinned), forms)
 	} else {
-		if len(r.tokens) == maxRedactTokens {
-			r.tokens = slices.Delete(r.tokens, 0, 1)
+		if len(t.tokens) == maxRedactTokens {
+			t.tokens = t.tokens[1:]
 		}
-		r.tokens = append(r.tokens, forms)
+		t.tokens = append(slices.Clip(t.tokens), forms)
 	}
-	r.byFirst = map[byte][]string{}
-	for _, group := range slices.Concat(r.pinned, r.tokens) {
+	t.byFirst = map[byte][]string{}
+	for _, group := range slices.Concat(t.pinned, t.tokens) {
 		for _, f := range group {
-			r.byFirst[f[0]] = append(r.byFirst[f[0]], f)
+			t.byFirst[f[0]] = append(t.byFirst[f[0]], f)
 		}
 	}
-	for _, fs := range r.byFirst {
+	for _, fs := range t.byFirst {
 		slices.SortFunc(fs, func(a, b string) int { return len(b) - len(a) })
 	}
+	r.table.Store(&t)
 }
 
 // secretForms are the ways s can appear in what a server sends back: raw,
@@ -182,15 +195,15 @@ func lowerHexEscapes(s string) string {
 	return string(b)
 }
 
-// base64Forms returns, for each alphabet and each of the three alignments
-// s can have inside a longer base64 text, the characters that depend on s
-// alone. At alignment 0 that is a prefix of s's own encoding, so padded and
-// unpadded encodings both match.
+// base64Forms returns s's base64 encodings (standard and URL alphabets,
+// padded and not) and, for each of the three alignments s can have inside
+// a longer base64 text, the characters that depend on s alone.
 func base64Forms(s string) []string {
 	var forms []string
-	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+		forms = append(forms, enc.EncodeToString([]byte(s)), enc.WithPadding(base64.NoPadding).EncodeToString([]byte(s)))
 		for k := range 3 {
-			e := enc.EncodeToString([]byte(strings.Repeat("\x00", k) + s))
+			e := enc.WithPadding(base64.NoPadding).EncodeToString([]byte(strings.Repeat("\x00", k) + s))
 			from, to := (8*k+5)/6, 8*(k+len(s))/6
 			if to-from >= 8 {
 				forms = append(forms, e[from:to])
@@ -214,12 +227,14 @@ func (r *redactor) text(s string, limit int) string {
 	if s == "" {
 		return s
 	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
+	var byFirst map[byte][]string
+	if t := r.table.Load(); t != nil {
+		byFirst = t.byFirst
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		piece, n := "", 0
-		for _, f := range r.byFirst[s[i]] {
+		for _, f := range byFirst[s[i]] {
 			if strings.HasPrefix(s[i:], f) {
 				piece, n = redacted, len(f)
 				break

@@ -1,0 +1,158 @@
+package wrapper
+
+import (
+	"encoding/base64"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestRedactorText(t *testing.T) {
+	const tok = "tok/en+1"
+	r := &redactor{}
+	r.addSecret("SeCrEt-42")
+	r.addToken(tok)
+	r.addBasicPair("cid", "SeCrEt-42")
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	for _, tc := range []struct {
+		in    string
+		limit int
+		want  string
+	}{
+		{"", 10, ""},
+		{"plain text é 漢字 😀 \\ \"q\"", 100, "plain text é 漢字 😀 \\ \"q\""},
+		{"a SeCrEt-42 b SeCrEt-42", 100, "a REDACTED b REDACTED"},
+		{"url tok%2Fen%2B1 path tok%2Fen+1 lower tok%2fen%2b1", 100, "url REDACTED path REDACTED lower REDACTED"},
+		{`json "tok\/en+1"`, 100, `json "REDACTED"`},
+		{"std " + b64(tok) + " url " + base64.URLEncoding.EncodeToString([]byte(tok)), 100, "std REDACTED url REDACTED"},
+		{"Basic " + b64("cid:SeCrEt-42"), 100, "Basic REDACTED"},
+		{"esc \x1b[31m bell \a nul \x00 del \x7f", 100, `esc \x1b[31m bell \a nul \x00 del \x7f`},
+		{"cr\r\nlf\ttab", 100, `cr\r\nlf\ttab`},
+		{"bidi \u202e \u2066 sep \u2028 c1 \u0085 bom \ufeff", 100, `bidi \u202e \u2066 sep \u2028 c1 \u0085 bom \ufeff`},
+		{"bad \xff\xfe utf8 \xc3", 100, `bad \xff\xfe utf8 \xc3`},
+		{"0123456789abc", 10, "0123456789…"},
+		{"0123456789", 10, "0123456789"},
+		{"xxxx SeCrEt-42", 10, "xxxx …"},                // REDACTED does not fit: nothing of the secret shown
+		{"xxxx\x1b", 7, "xxxx…"},                        // an escape is never cut in half
+		{"SeCrEt-4", 100, "SeCrEt-4"},                   // a prefix is not the secret
+		{"SeCrEt-42SeCrEt-42", 100, "REDACTEDREDACTED"}, // adjacent
+	} {
+		if got := r.text(tc.in, tc.limit); got != tc.want {
+			t.Errorf("text(%q, %d)\n got %q\nwant %q", tc.in, tc.limit, got, tc.want)
+		}
+	}
+}
+
+// TestRedactorBase64Alignment: the secret inside a longer base64 text, at
+// each of the three offsets, is redacted.
+func TestRedactorBase64Alignment(t *testing.T) {
+	const secret = "SeCrEt-4242"
+	r := &redactor{}
+	r.addSecret(secret)
+	for k := range 3 {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding} {
+			in := enc.EncodeToString([]byte(strings.Repeat("p", k) + secret + "suffix"))
+			got := r.text(in, 1000)
+			if !strings.Contains(got, redacted) {
+				t.Errorf("offset %d: %q not redacted: %q", k, in, got)
+			}
+			// What is left decodes to no more than 2 bytes of the secret.
+			rest := strings.SplitN(got, redacted, 2)
+			if len(rest[0]) > 4*((k+2)/3)+2 {
+				t.Errorf("offset %d: %q left before REDACTED", k, rest[0])
+			}
+		}
+	}
+}
+
+// TestRedactorKeepsNewestTokens: the client secret is kept for good, only
+// the newest maxRedactTokens tokens after it.
+func TestRedactorKeepsNewestTokens(t *testing.T) {
+	r := &redactor{}
+	r.addSecret("client-secret")
+	n := maxRedactTokens + 4
+	for i := range n {
+		r.addToken(fmt.Sprintf("token-%03d", i))
+	}
+	r.addToken("token-019") // again: no duplicate
+	if got := r.text("client-secret", 100); got != redacted {
+		t.Errorf("client secret: %q", got)
+	}
+	for i := range n {
+		want := redacted
+		if i < n-maxRedactTokens {
+			want = fmt.Sprintf("token-%03d", i)
+		}
+		if got := r.text(fmt.Sprintf("token-%03d", i), 100); got != want {
+			t.Errorf("token %d: got %q, want %q", i, got, want)
+		}
+	}
+	if got := len(r.table.Load().tokens); got != maxRedactTokens {
+		t.Errorf("%d tokens kept", got)
+	}
+	r.addToken("abc") // too short to redact: kept out
+	if got := r.text("abc", 100); got != "abc" {
+		t.Errorf("short: %q", got)
+	}
+}
+
+// TestSealedCredentialsUnprintable: a Client, its value copied field by
+// field, its token provider and its config print no credential under any
+// verb, not even in hex.
+func TestSealedCredentialsUnprintable(t *testing.T) {
+	const sec, static = "client-secret-XYZ", "static-token-XYZ"
+	h := newHostile(t, nil, nil)
+	cs := newClient(t, h.options(WithServerToServer("acct", "cid", sec))...)
+	if _, err := pullApril(t.Context(), cs); err != nil {
+		t.Fatal(err)
+	}
+	ct := newClient(t, h.options(WithToken(static))...)
+	cfg := config{}
+	for _, o := range []Option{WithServerToServer("acct", "cid", sec), WithToken(static)} {
+		if err := o(&cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out strings.Builder
+	for _, v := range []any{cs, ct, reflect.ValueOf(cs).Elem().Interface(), reflect.ValueOf(ct).Elem().Interface(),
+		cs.auth, ct.auth, cfg, &cfg, cs.redact, WithToken(static)} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d"} {
+			fmt.Fprintf(&out, verb+"\n", v)
+		}
+	}
+	for _, s := range []string{sec, static, h.accessTok} {
+		for _, form := range []string{s, fmt.Sprintf("%x", s), fmt.Sprintf("%X", s)} {
+			if strings.Contains(out.String(), form) {
+				t.Errorf("printing shows %q", form)
+			}
+		}
+	}
+}
+
+// FuzzRedactorText: whatever surrounds a secret, text never shows it,
+// never shows a control character or invalid UTF-8, and keeps to its
+// limit.
+func FuzzRedactorText(f *testing.F) {
+	f.Add("before ", " after", 40)
+	f.Add("\x1b[2J", "\r\n", 3)
+	f.Add(strings.Repeat("x", 250), "tail", 256)
+	f.Add("\xff", "\u202e", 0)
+	const secret = "Fuzz-Secret-1"
+	r := &redactor{}
+	r.addSecret(secret)
+	f.Fuzz(func(t *testing.T, before, after string, limit int) {
+		limit = max(0, limit%2048)
+		got := r.text(before+secret+after, limit)
+		if strings.Contains(got, secret) {
+			t.Fatalf("shows the secret: %q", got)
+		}
+		if c, bad := hasControl(got); bad {
+			t.Fatalf("control character %U in %q", c, got)
+		}
+		if len(got) > limit+len("…") || !utf8.ValidString(got) {
+			t.Fatalf("%d bytes for limit %d: %q", len(got), limit, got)
+		}
+	})
+}
