@@ -84,6 +84,10 @@ func (s *staticToken) token(context.Context) (string, error) { return s.tok.reve
 func (*staticToken) invalidate(string) bool                  { return false }
 func (*staticToken) kind() string                            { return "static token" }
 
+// maxTokenLen bounds a fetched token (Zoom's are JWTs of about 1 KiB): it
+// is sent with every request and remembered by the redactor.
+const maxTokenLen = 16 << 10
+
 // tokenRenewMargin: a cached token is replaced this long before it expires.
 const tokenRenewMargin = time.Minute
 
@@ -132,6 +136,9 @@ func (c *cachedToken) token(ctx context.Context) (string, error) {
 	}
 	if t == nil || t.AccessToken == "" {
 		return "", &TokenError{Reason: "token endpoint returned no access_token"}
+	}
+	if len(t.AccessToken) > maxTokenLen || len(t.RefreshToken) > maxTokenLen {
+		return "", &TokenError{Reason: fmt.Sprintf("token endpoint returned a token longer than %d bytes", maxTokenLen)}
 	}
 	c.client.redact.addToken(t.AccessToken)
 	c.client.redact.addToken(t.RefreshToken)

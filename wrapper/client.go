@@ -371,10 +371,11 @@ func (c *Client) rate() float64 {
 	return math.Inf(1)
 }
 
-// checkURL refuses a URL that is not absolute http(s), and a plain-http one
-// whose host is not loopback unless insecure: the client secret and every
-// access token would cross the network in clear text. Messages never show
-// a password the URL may hold.
+// checkURL refuses a URL that is not absolute http(s), one with user info
+// (a password there would be printed and sent), and a plain-http one whose
+// host is not loopback unless insecure: the client secret and every access
+// token would cross the network in clear text. Messages never show a
+// password the URL may hold.
 func checkURL(name, u string, insecure bool) error {
 	pu, err := url.Parse(u)
 	if err != nil {
@@ -382,6 +383,9 @@ func checkURL(name, u string, insecure bool) error {
 	}
 	if (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
 		return fmt.Errorf("wrapper: invalid %s %q: want an absolute http or https URL", name, pu.Redacted())
+	}
+	if pu.User != nil {
+		return fmt.Errorf("wrapper: %s %s holds user info: pass credentials with WithServerToServer, WithToken or WithTokenSource", name, pu.Redacted())
 	}
 	if pu.Scheme == "http" && !insecure && !isLoopback(pu.Hostname()) {
 		return fmt.Errorf("wrapper: %s %s is plain http and not loopback: credentials would cross the network in clear text (use https, or WithInsecureHTTP to allow it)", name, pu.Redacted())

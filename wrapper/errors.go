@@ -123,7 +123,9 @@ func nextUTCMidnight(now time.Time) time.Time {
 	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
 }
 
-// transportError is a dropped connection or cut-off body: retried.
+// transportError is a dropped connection or cut-off body: retried. msg
+// must have passed the redactor (c.redact.apply); Unwrap reaches only a
+// cause that quotes no server text (see safeCause).
 type transportError struct {
 	msg string
 	err error

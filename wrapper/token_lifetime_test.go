@@ -124,3 +124,19 @@ func TestShortTokenRenewal(t *testing.T) {
 		}
 	})
 }
+
+// TestOversizedTokenRefused: a token endpoint issuing a 64 KiB token gets
+// an error, not a 64 KiB Authorization header on every request.
+func TestOversizedTokenRefused(t *testing.T) {
+	h := newHostile(t, nil, nil)
+	h.accessTok = strings.Repeat("t", 64<<10)
+	c := newClient(t, h.options(WithServerToServer("acct", "cid", "client-secret-XYZ"))...)
+	_, err := pullApril(t.Context(), c)
+	want := &TokenError{Reason: "token endpoint returned a token longer than 16384 bytes"}
+	if diff := cmp.Diff(want, asTokenError(err)); diff != "" {
+		t.Fatalf("err %v; (-want +got):\n%s", err, diff)
+	}
+	if api, _ := h.requests(); len(api) != 0 {
+		t.Fatalf("%d API requests", len(api))
+	}
+}
