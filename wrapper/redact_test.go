@@ -1,11 +1,16 @@
 package wrapper
 
 import (
+	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -155,4 +160,28 @@ func FuzzRedactorText(f *testing.F) {
 			t.Fatalf("%d bytes for limit %d: %q", len(got), limit, got)
 		}
 	})
+}
+
+// TestScrubbedErrorsUnwrapSafely: a transport failure, at the API or the
+// token endpoint, still matches *net.OpError and context errors, but its
+// chain holds no *url.Error (whose text quotes what a server sent).
+func TestScrubbedErrorsUnwrapSafely(t *testing.T) {
+	refused := "http://127.0.0.1:1"
+	for name, opts := range map[string][]Option{
+		"API":            {WithBaseURL(refused + "/v2"), WithToken("static-token-XYZ")},
+		"token endpoint": {WithBaseURL(refused + "/v2"), WithTokenURL(refused + "/oauth/token"), WithServerToServer("acct", "cid", "client-secret-XYZ")},
+	} {
+		c := newClient(t, append(opts, WithRetryPolicy(RetryPolicy{MaxAttempts: 1}), WithClock(func() time.Time { return hostileNow }))...)
+		_, err := pullApril(t.Context(), c)
+		var op *net.OpError
+		var ue *url.Error
+		if !errors.As(err, &op) || op.Op != "dial" || errors.As(err, &ue) {
+			t.Errorf("%s: %v: *net.OpError %v, *url.Error %v; want a dial OpError and no url.Error", name, err, op, ue)
+		}
+	}
+	// A request cancelled mid-way: the url.Error is dropped, the cause kept.
+	te := &transportError{"scrubbed", &url.Error{Op: "Get", URL: "https://x/?leak", Err: fmt.Errorf("read: %w", context.Canceled)}}
+	if !errors.Is(te, context.Canceled) || errors.As(te, new(*url.Error)) {
+		t.Errorf("transportError chain: %v", errorChain(te))
+	}
 }
