@@ -33,12 +33,11 @@ type hostileZoom struct {
 	srv        *httptest.Server
 	api, token http.HandlerFunc
 
-	mu         sync.Mutex
-	apiAuth    []string
-	tokenAuth  []string
-	accessTok  string // what the default token handler issues
-	expiresIn  int    // and for how long (seconds; 0: no expires_in)
-	tokensSent int
+	mu        sync.Mutex
+	apiAuth   []string
+	tokenAuth []string
+	accessTok string // what the default token handler issues
+	expiresIn int    // and for how long (seconds; 0: no expires_in)
 }
 
 func newHostile(t *testing.T, api, token http.HandlerFunc) *hostileZoom {
@@ -79,7 +78,6 @@ func (h *hostileZoom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *hostileZoom) issueToken(w http.ResponseWriter) {
 	h.mu.Lock()
 	tok, exp := h.accessTok, h.expiresIn
-	h.tokensSent++
 	h.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, `{"access_token":%q,"token_type":"bearer","expires_in":%d}`, tok, exp)

@@ -88,7 +88,7 @@ type redactTable struct {
 	// most maxRedactTokens (an older token has expired anyway).
 	tokens [][]string
 	// byFirst indexes every form by its first byte, longest first.
-	byFirst map[byte][]string
+	byFirst [256][]string
 }
 
 // maxRedactTokens bounds the access tokens remembered.
@@ -147,7 +147,6 @@ func (r *redactor) store(forms []string, pinned bool) {
 		}
 		t.tokens = append(slices.Clip(t.tokens), forms)
 	}
-	t.byFirst = map[byte][]string{}
 	for _, group := range slices.Concat(t.pinned, t.tokens) {
 		for _, f := range group {
 			t.byFirst[f[0]] = append(t.byFirst[f[0]], f)
@@ -227,14 +226,15 @@ func (r *redactor) text(s string, limit int) string {
 	if s == "" {
 		return s
 	}
-	var byFirst map[byte][]string
-	if t := r.table.Load(); t != nil {
-		byFirst = t.byFirst
+	t := r.table.Load()
+	if t == nil {
+		t = &redactTable{}
 	}
 	var b strings.Builder
+	b.Grow(min(len(s), limit) + len("…"))
 	for i := 0; i < len(s); {
 		piece, n := "", 0
-		for _, f := range byFirst[s[i]] {
+		for _, f := range t.byFirst[s[i]] {
 			if strings.HasPrefix(s[i:], f) {
 				piece, n = redacted, len(f)
 				break
