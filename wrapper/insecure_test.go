@@ -16,7 +16,9 @@ import (
 // host is not loopback, unless WithInsecureHTTP; loopback hosts and https
 // need nothing. Messages never show a password.
 func TestPlainHTTPRefused(t *testing.T) {
-	const refusedBase = "wrapper: base URL http://192.0.2.2/v2 is plain http and not loopback: credentials would cross the network in clear text (use https, or WithInsecureHTTP to allow it)"
+	plain := func(name, u string) string {
+		return "wrapper: " + name + " " + u + " is plain http and not loopback: credentials would cross the network in clear text (use https, or WithInsecureHTTP to allow it)"
+	}
 	for _, tc := range []struct {
 		base, token string
 		insecure    bool
@@ -30,15 +32,15 @@ func TestPlainHTTPRefused(t *testing.T) {
 		{base: "HTTP://127.0.0.1/v2"},
 		{base: "https://192.0.2.2/v2"},
 		{token: "http://127.0.0.1:9/oauth/token"},
-		{base: "http://192.0.2.2/v2", want: refusedBase},
+		{base: "http://192.0.2.2/v2", want: plain("base URL", "http://192.0.2.2/v2")},
 		{base: "http://192.0.2.2/v2", insecure: true},
-		{base: "http://localhost.example.com/v2", want: "wrapper: base URL http://localhost.example.com/v2 is plain http and not loopback: credentials would cross the network in clear text (use https, or WithInsecureHTTP to allow it)"},
-		{base: "http://127.0.0.1.example/v2", want: "wrapper: base URL http://127.0.0.1.example/v2 is plain http and not loopback: credentials would cross the network in clear text (use https, or WithInsecureHTTP to allow it)"},
-		{base: "http://0.0.0.0/v2", want: "wrapper: base URL http://0.0.0.0/v2 is plain http and not loopback: credentials would cross the network in clear text (use https, or WithInsecureHTTP to allow it)"},
-		{base: "http://[::ffff:192.0.2.2]/v2", want: "wrapper: base URL http://[::ffff:192.0.2.2]/v2 is plain http and not loopback: credentials would cross the network in clear text (use https, or WithInsecureHTTP to allow it)"},
+		{base: "http://localhost.example.com/v2", want: plain("base URL", "http://localhost.example.com/v2")},
+		{base: "http://127.0.0.1.example/v2", want: plain("base URL", "http://127.0.0.1.example/v2")},
+		{base: "http://0.0.0.0/v2", want: plain("base URL", "http://0.0.0.0/v2")},
+		{base: "http://[::ffff:192.0.2.2]/v2", want: plain("base URL", "http://[::ffff:192.0.2.2]/v2")},
 		{base: "http://user:hunter2@192.0.2.2/v2", want: "wrapper: base URL http://user:xxxxx@192.0.2.2/v2 holds user info: pass credentials with WithServerToServer, WithToken or WithTokenSource"},
 		{token: "https://user:hunter2@zoom.us/oauth/token", want: "wrapper: token URL https://user:xxxxx@zoom.us/oauth/token holds user info: pass credentials with WithServerToServer, WithToken or WithTokenSource"},
-		{token: "http://192.0.2.2/oauth/token", want: "wrapper: token URL http://192.0.2.2/oauth/token is plain http and not loopback: credentials would cross the network in clear text (use https, or WithInsecureHTTP to allow it)"},
+		{token: "http://192.0.2.2/oauth/token", want: plain("token URL", "http://192.0.2.2/oauth/token")},
 		{token: "http://192.0.2.2/oauth/token", insecure: true},
 		{base: "ftp://user:hunter2@192.0.2.2/v2", want: `wrapper: invalid base URL "ftp://user:xxxxx@192.0.2.2/v2": want an absolute http or https URL`},
 		{base: "/v2", want: `wrapper: invalid base URL "/v2": want an absolute http or https URL`},
