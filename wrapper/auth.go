@@ -24,17 +24,32 @@ type tokenProvider interface {
 }
 
 type s2sCreds struct {
-	accountID, clientID, clientSecret string
+	accountID, clientID string
+	clientSecret        secretText
 }
 
-// String hides the credentials.
-func (s *s2sCreds) String() string { return "s2sCreds{REDACTED}" }
+// secretText holds a credential so that no fmt verb prints it, at any
+// depth: fmt shows a func value as an address only, whereas it prints what
+// a pointer points to under a verb such as %s or %x.
+type secretText func() string
 
+func seal(s string) secretText { return func() string { return s } }
+
+// reveal returns the credential; "" for none.
+func (s secretText) reveal() string {
+	if s == nil {
+		return ""
+	}
+	return s()
+}
+
+// newTokenProvider builds the provider for cfg's credential and teaches
+// c's redactor its secrets. Providers keep tokens sealed (secretText).
 func newTokenProvider(cfg *config, c *Client) tokenProvider {
 	switch {
-	case cfg.static != "":
-		c.redact.add(cfg.static)
-		return staticToken{tok: cfg.static}
+	case cfg.static != nil:
+		c.redact.addSecret(cfg.static.reveal())
+		return &staticToken{tok: cfg.static}
 	case cfg.ts != nil:
 		ts := cfg.ts
 		return &cachedToken{name: "token source", client: c, fetch: func(context.Context) (*oauth2.Token, error) {
@@ -42,10 +57,11 @@ func newTokenProvider(cfg *config, c *Client) tokenProvider {
 		}}
 	default:
 		s := cfg.s2s
-		c.redact.add(s.clientSecret)
+		c.redact.addSecret(s.clientSecret.reveal())
+		c.redact.addBasicPair(s.clientID, s.clientSecret.reveal())
 		cc := &clientcredentials.Config{
 			ClientID:     s.clientID,
-			ClientSecret: s.clientSecret,
+			ClientSecret: s.clientSecret.reveal(),
 			TokenURL:     cfg.tokenURL,
 			EndpointParams: url.Values{
 				"grant_type": {"account_credentials"},
@@ -62,17 +78,24 @@ func newTokenProvider(cfg *config, c *Client) tokenProvider {
 	}
 }
 
-type staticToken struct{ tok string }
+type staticToken struct{ tok secretText }
 
-func (s staticToken) token(context.Context) (string, error) { return s.tok, nil }
-func (staticToken) invalidate(string) bool                  { return false }
-func (staticToken) kind() string                            { return "static token" }
+func (s *staticToken) token(context.Context) (string, error) { return s.tok.reveal(), nil }
+func (*staticToken) invalidate(string) bool                  { return false }
+func (*staticToken) kind() string                            { return "static token" }
 
-// String hides the token.
-func (staticToken) String() string { return "staticToken{REDACTED}" }
+// maxTokenLen bounds a fetched token (Zoom's are JWTs of about 1 KiB): it
+// is sent with every request and remembered by the redactor.
+const maxTokenLen = 16 << 10
 
 // tokenRenewMargin: a cached token is replaced this long before it expires.
 const tokenRenewMargin = time.Minute
+
+// minTokenLifetime is the shortest life a fetched token is cached for. A
+// token said to expire sooner (a small expires_in) is kept as if it lasted
+// this long, so that not every request fetches a token; should it expire
+// before, Zoom answers 401 with code 124 and the token is renewed then.
+const minTokenLifetime = tokenRenewMargin + 4*time.Minute
 
 // cachedToken caches one token for every goroutine; one fetch at a time.
 type cachedToken struct {
@@ -80,15 +103,13 @@ type cachedToken struct {
 	client *Client
 	fetch  func(ctx context.Context) (*oauth2.Token, error)
 
-	once sync.Once
-	lock chan struct{} // held while reading the cache or fetching
-	tok  *oauth2.Token
+	once   sync.Once
+	lock   chan struct{} // held while reading the cache or fetching
+	tok    secretText    // nil when nothing is cached
+	expiry time.Time     // zero when the token does not expire
 }
 
 func (c *cachedToken) kind() string { return c.name }
-
-// String hides the token.
-func (c *cachedToken) String() string { return "cachedToken{" + c.name + ", REDACTED}" }
 
 func (c *cachedToken) acquire(ctx context.Context) error {
 	c.once.Do(func() { c.lock = make(chan struct{}, 1) })
@@ -105,9 +126,8 @@ func (c *cachedToken) token(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer func() { <-c.lock }()
-	if c.tok != nil && c.tok.AccessToken != "" &&
-		(c.tok.Expiry.IsZero() || time.Until(c.tok.Expiry) > tokenRenewMargin) {
-		return c.tok.AccessToken, nil
+	if c.tok != nil && (c.expiry.IsZero() || time.Until(c.expiry) > tokenRenewMargin) {
+		return c.tok.reveal(), nil
 	}
 	c.client.stats.tokens.Add(1)
 	t, err := c.fetch(ctx)
@@ -117,14 +137,21 @@ func (c *cachedToken) token(ctx context.Context) (string, error) {
 	if t == nil || t.AccessToken == "" {
 		return "", &TokenError{Reason: "token endpoint returned no access_token"}
 	}
-	c.client.redact.add(t.AccessToken)
-	c.tok = t
+	if len(t.AccessToken) > maxTokenLen || len(t.RefreshToken) > maxTokenLen {
+		return "", &TokenError{Reason: fmt.Sprintf("token endpoint returned a token longer than %d bytes", maxTokenLen)}
+	}
+	c.client.redact.addToken(t.AccessToken)
+	c.client.redact.addToken(t.RefreshToken)
+	c.tok, c.expiry = seal(t.AccessToken), t.Expiry
+	if floor := time.Now().Add(minTokenLifetime); !c.expiry.IsZero() && c.expiry.Before(floor) {
+		c.expiry = floor
+	}
 	return t.AccessToken, nil
 }
 
 func (c *cachedToken) invalidate(bad string) bool {
 	if c.acquire(context.Background()) == nil {
-		if c.tok != nil && c.tok.AccessToken == bad {
+		if c.tok.reveal() == bad {
 			c.tok = nil
 		}
 		<-c.lock
@@ -133,7 +160,9 @@ func (c *cachedToken) invalidate(bad string) bool {
 }
 
 // TokenError is a refusal from the token endpoint. It matches
-// ErrUnauthorized for HTTP 400 and 401. It never holds a secret.
+// ErrUnauthorized for HTTP 400 and 401, and ErrRedirect for a 3xx. It
+// never holds a secret: Code and Reason pass the Client's redactor (secrets
+// replaced with REDACTED, control characters escaped, length bounded).
 type TokenError struct {
 	StatusCode int    // HTTP status of the token endpoint
 	Code       string // OAuth "error", e.g. invalid_client
@@ -155,9 +184,16 @@ func (e *TokenError) Error() string {
 	return s
 }
 
-// Is matches ErrUnauthorized for 400 and 401 answers.
+// Is matches ErrUnauthorized for 400 and 401 answers, ErrRedirect for a
+// 3xx.
 func (e *TokenError) Is(target error) bool {
-	return target == ErrUnauthorized && (e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusBadRequest)
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusBadRequest
+	case ErrRedirect:
+		return isRedirect(e.StatusCode)
+	}
+	return false
 }
 
 func (e *TokenError) retryable() bool {
@@ -171,6 +207,9 @@ func (c *Client) tokenError(err error) error {
 		te := &TokenError{Code: re.ErrorCode, Reason: re.ErrorDescription}
 		if re.Response != nil {
 			te.StatusCode = re.Response.StatusCode
+			if isRedirect(te.StatusCode) {
+				return &TokenError{StatusCode: te.StatusCode, Reason: c.redirectMessage(re.Response)}
+			}
 		}
 		var body struct {
 			Reason string `json:"reason"`
@@ -184,7 +223,7 @@ func (c *Client) tokenError(err error) error {
 				te.Code = body.Error
 			}
 		}
-		te.Code, te.Reason = c.redact.apply(te.Code), c.redact.apply(te.Reason)
+		te.Code, te.Reason = c.redact.text(te.Code, maxHeaderText), c.redact.text(te.Reason, maxMessageText)
 		return te
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

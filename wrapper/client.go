@@ -69,9 +69,8 @@ type Option func(*config) error
 type config struct {
 	baseURL, tokenURL string
 	httpClient        *http.Client
-	authKind          string
 	s2s               *s2sCreds
-	static            string
+	static            secretText
 	ts                oauth2.TokenSource
 	authCount         int
 	perSecond         float64
@@ -92,8 +91,8 @@ func WithServerToServer(accountID, clientID, clientSecret string) Option {
 		if accountID == "" || clientID == "" || clientSecret == "" {
 			return errors.New("wrapper: WithServerToServer needs account ID, client ID and client secret")
 		}
-		c.authKind, c.authCount = "server-to-server", c.authCount+1
-		c.s2s = &s2sCreds{accountID: accountID, clientID: clientID, clientSecret: clientSecret}
+		c.authCount++
+		c.s2s = &s2sCreds{accountID: accountID, clientID: clientID, clientSecret: seal(clientSecret)}
 		return nil
 	}
 }
@@ -104,8 +103,8 @@ func WithToken(accessToken string) Option {
 		if accessToken == "" {
 			return errors.New("wrapper: WithToken needs a token")
 		}
-		c.authKind, c.authCount = "static token", c.authCount+1
-		c.static = accessToken
+		c.authCount++
+		c.static = seal(accessToken)
 		return nil
 	}
 }
@@ -117,7 +116,7 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 		if ts == nil {
 			return errors.New("wrapper: WithTokenSource needs a token source")
 		}
-		c.authKind, c.authCount = "token source", c.authCount+1
+		c.authCount++
 		c.ts = ts
 		return nil
 	}
@@ -135,6 +134,14 @@ func WithTokenURL(u string) Option {
 }
 
 // WithHTTPClient sets the HTTP client used for API and token requests.
+//
+// Redirects: Zoom does not redirect these calls, and a redirect followed
+// would carry the credentials elsewhere (Go's default policy keeps the
+// Authorization header when only the port or the scheme changes), so the
+// client New builds refuses every 3xx (ErrRedirect). A client given here
+// whose CheckRedirect is nil (Go's default policy) is copied and gets the
+// same refusal; hc itself is not modified. A client with its own
+// CheckRedirect keeps it: redirects are then the caller's decision.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -263,19 +270,12 @@ func New(opts ...Option) (*Client, error) {
 	default:
 		return nil, errors.New("wrapper: more than one credential option")
 	}
-	for name, u := range map[string]string{"base URL": cfg.baseURL, "token URL": cfg.tokenURL} {
-		pu, err := url.Parse(u)
-		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
-			return nil, fmt.Errorf("wrapper: invalid %s %q", name, u)
-		}
-		if pu.Scheme == "http" && !cfg.insecureHTTP && !isLoopback(pu.Hostname()) {
-			return nil, fmt.Errorf("wrapper: %s %s is plain http and not loopback: credentials would cross the network in clear text (use https, or WithInsecureHTTP to allow it)", name, pu.Redacted())
+	for _, u := range []struct{ name, url string }{{"base URL", cfg.baseURL}, {"token URL", cfg.tokenURL}} {
+		if err := checkURL(u.name, u.url, cfg.insecureHTTP); err != nil {
+			return nil, err
 		}
 	}
-	hc := cfg.httpClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 2 * time.Minute}
-	}
+	hc := httpClient(cfg.httpClient)
 	ac, err := api.NewClient(strings.TrimSuffix(cfg.baseURL, "/")+"/", api.WithHTTPClient(hc))
 	if err != nil {
 		return nil, fmt.Errorf("wrapper: %w", err)
@@ -369,6 +369,44 @@ func (c *Client) rate() float64 {
 		return float64(l)
 	}
 	return math.Inf(1)
+}
+
+// checkURL refuses a URL that is not absolute http(s), one with user info
+// (a password there would be printed and sent), and a plain-http one whose
+// host is not loopback unless insecure: the client secret and every access
+// token would cross the network in clear text. Messages never show a
+// password the URL may hold.
+func checkURL(name, u string, insecure bool) error {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return fmt.Errorf("wrapper: invalid %s: not a URL", name)
+	}
+	if (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+		return fmt.Errorf("wrapper: invalid %s %q: want an absolute http or https URL", name, pu.Redacted())
+	}
+	if pu.User != nil {
+		return fmt.Errorf("wrapper: %s %s holds user info: pass credentials with WithServerToServer, WithToken or WithTokenSource", name, pu.Redacted())
+	}
+	if pu.Scheme == "http" && !insecure && !isLoopback(pu.Hostname()) {
+		return fmt.Errorf("wrapper: %s %s is plain http and not loopback: credentials would cross the network in clear text (use https, or WithInsecureHTTP to allow it)", name, pu.Redacted())
+	}
+	return nil
+}
+
+// httpClient returns the client for API and token requests: a new one with
+// a timeout that refuses redirects, or the caller's. The caller's is copied
+// with that refusal when its CheckRedirect is nil (Go's default policy
+// would follow a redirect with the credentials), else used as is.
+func httpClient(hc *http.Client) *http.Client {
+	if hc == nil {
+		return &http.Client{Timeout: 2 * time.Minute, CheckRedirect: refuseRedirect}
+	}
+	if hc.CheckRedirect == nil {
+		own := *hc
+		own.CheckRedirect = refuseRedirect
+		return &own
+	}
+	return hc
 }
 
 // isLoopback reports whether host is localhost or a loopback IP address.

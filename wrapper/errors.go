@@ -29,10 +29,17 @@ var (
 	// ErrRepeatedToken: Zoom sent a next_page_token already seen in the
 	// same window; following it would loop.
 	ErrRepeatedToken = errors.New("next_page_token repeated")
+	// ErrRedirect: the API or the token endpoint answered with a redirect
+	// (3xx). Zoom does not redirect these calls, so the client never
+	// follows one: credentials go only to the configured origin. Never
+	// retried.
+	ErrRedirect = errors.New("redirect refused")
 )
 
 // APIError is any non-2xx answer from Zoom, JSON or not (an HTML 5xx page
-// from a load balancer too).
+// from a load balancer too), or a redirect (3xx, see ErrRedirect). Every
+// field that holds server text has any secret of the Client replaced with
+// REDACTED, control characters escaped and a bounded length.
 type APIError struct {
 	StatusCode int           // HTTP status
 	Code       int           // Zoom's code, e.g. 124, 300, 429; 0 when the body had none
@@ -91,9 +98,11 @@ func (e *APIError) pageToken() bool {
 }
 
 // Is makes errors.Is(err, ErrPageToken / ErrRateLimited / ErrDailyLimit /
-// ErrUnauthorized / ErrRange) work on an *APIError.
+// ErrUnauthorized / ErrRange / ErrRedirect) work on an *APIError.
 func (e *APIError) Is(target error) bool {
 	switch target {
+	case ErrRedirect:
+		return isRedirect(e.StatusCode)
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized
 	case ErrDailyLimit:
@@ -114,37 +123,42 @@ func nextUTCMidnight(now time.Time) time.Time {
 	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
 }
 
-// transportError is a dropped connection or cut-off body: retried.
+// transportError is a dropped connection or cut-off body: retried. msg
+// must have passed the redactor (c.redact.apply); Unwrap reaches only a
+// cause that quotes no server text (see safeCause).
 type transportError struct {
 	msg string
 	err error
 }
 
 func (e *transportError) Error() string { return e.msg }
-func (e *transportError) Unwrap() error { return e.err }
+func (e *transportError) Unwrap() error { return safeCause(e.err) }
 
-// apiError builds the error for a non-2xx answer, JSON or not.
+// apiError builds the error for a non-2xx answer, JSON or not. Every
+// piece of server text in it passes the Client's redactor.
 func (c *Client) apiError(resp *http.Response, body []byte) *APIError {
 	now := c.now()
 	e := &APIError{
 		StatusCode:    resp.StatusCode,
-		TrackingID:    resp.Header.Get("x-zm-trackingid"),
-		RateLimitType: resp.Header.Get("X-RateLimit-Type"),
+		TrackingID:    c.redact.text(resp.Header.Get("x-zm-trackingid"), maxHeaderText),
+		RateLimitType: c.redact.text(resp.Header.Get("X-RateLimit-Type"), maxHeaderText),
 	}
 	var zb struct {
 		Code    json.RawMessage `json:"code"`
 		Message string          `json:"message"`
 	}
-	if json.Unmarshal(body, &zb) == nil && (len(zb.Code) > 0 || zb.Message != "") {
+	switch {
+	case isRedirect(resp.StatusCode):
+		e.Message = c.redirectMessage(resp)
+	case json.Unmarshal(body, &zb) == nil && (len(zb.Code) > 0 || zb.Message != ""):
 		e.Code, _ = strconv.Atoi(strings.Trim(string(zb.Code), `"`))
-		e.Message = c.redact.apply(zb.Message)
-	} else {
+		e.Message = c.redact.text(zb.Message, maxMessageText)
+	default:
 		e.Message = http.StatusText(resp.StatusCode)
 		if e.Message == "" {
-			e.Message = resp.Status
+			e.Message = c.redact.text(resp.Status, maxMessageText)
 		}
-		snippet := body[:min(len(body), 256)]
-		e.Body = c.redact.apply(strings.ToValidUTF8(string(snippet), "?"))
+		e.Body = c.redact.text(string(body[:min(len(body), maxScanText)]), maxBodyText)
 		if len(body) > 0 {
 			e.Message += " (non-JSON body)"
 		}
@@ -161,4 +175,23 @@ func (c *Client) apiError(resp *http.Response, body []byte) *APIError {
 		}
 	}
 	return e
+}
+
+// isRedirect reports whether status is a 3xx.
+func isRedirect(status int) bool { return status/100 == 3 }
+
+// refuseRedirect is the CheckRedirect of the http.Client New uses: the 3xx
+// itself is returned, nothing is sent to its Location, and the answer
+// becomes an APIError or TokenError matching ErrRedirect.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// redirectMessage says a redirect was refused and names only the origin
+// (scheme, host, port) of its Location: a path or query may carry anything.
+func (c *Client) redirectMessage(resp *http.Response) string {
+	loc, err := resp.Location()
+	if err != nil || loc.Host == "" {
+		return "redirect refused (no usable Location): Zoom does not redirect this call"
+	}
+	origin := c.redact.text(loc.Scheme+"://"+loc.Host, maxHeaderText)
+	return "redirect to " + origin + " refused: Zoom does not redirect this call"
 }

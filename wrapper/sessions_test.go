@@ -475,17 +475,6 @@ func TestS2STokenRequestShapeAndCaching(t *testing.T) {
 	if st := c.Stats(); st.TokenRequests != 1 || st.Requests != 6 {
 		t.Fatalf("%+v", st)
 	}
-	// A token about to expire is not reused.
-	f2 := newFake(t).set("2026-04-01..2026-04-30", 3)
-	f2.expiresIn = 30
-	c2, _ := New(WithBaseURL(f2.baseURL()), WithTokenURL(f2.tokenURL()), WithServerToServer("a", "b", "c-secret"),
-		WithClock(func() time.Time { return fixedNow }), WithRateLimit(inf), WithPageSize(1))
-	if _, err := collect(t, c2, "2026-04-01", "2026-04-30"); err != nil {
-		t.Fatal(err)
-	}
-	if f2.tokenCount() != 3 {
-		t.Fatalf("token requests with 30 s tokens: %d", f2.tokenCount())
-	}
 }
 
 func TestConcurrencyKeepsWindowOrder(t *testing.T) {
