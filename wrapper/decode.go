@@ -96,7 +96,7 @@ func decodePage(body []byte, q pageQuery) (pageBody, error) {
 	p.body = body
 	p.dec = jsontext.NewDecoder(bytes.NewBuffer(body), decodeOptions...)
 	if err := p.page(); err != nil {
-		return pageBody{}, &bodyError{err: err}
+		return pageBody{}, &bodyError{err: syntaxProblem(err, len(body))}
 	}
 	if len(p.problems) > 0 {
 		return pageBody{}, &bodyError{err: errors.New(strings.Join(p.problems, "; ")), contract: true}
@@ -208,7 +208,7 @@ func (p *pageParser) page() error {
 func (p *pageParser) end() error {
 	if _, err := p.dec.ReadToken(); err != io.EOF {
 		if err == nil {
-			return errors.New("data after the JSON object")
+			return errTrailingData
 		}
 		return err
 	}
@@ -225,9 +225,18 @@ func (p *pageParser) day(name string, d Date) error {
 	case !ok:
 		p.problem("%s is %s, want a string", name, kindName(p.skipped))
 	case s != want && !(len(s) > 10 && s[:10] == want && s[10] == 'T'):
-		p.problem("%s is %q, but the request asked for %s: Zoom answered for another range", name, s, want)
+		p.problem("%s is %s, but the request asked for %s: Zoom answered for another range", name, quoteDay(s), want)
 	}
 	return nil
+}
+
+// quoteDay quotes s for a message if it looks like a day or an instant;
+// other server text (which could echo a credential) is not repeated.
+func quoteDay(s string) string {
+	if len(s) > 40 || strings.Trim(s, "0123456789-:.+TZ") != "" {
+		return "not a day"
+	}
+	return strconv.Quote(s)
 }
 
 // sessionList reads the sessions array.
@@ -452,6 +461,23 @@ func unquote(v jsontext.Value) string {
 		return strings.ToValidUTF8(string(in), "\uFFFD")
 	}
 	return string(out)
+}
+
+var errTrailingData = errors.New("data after the JSON object")
+
+// syntaxProblem describes why a body is not JSON by position only: the
+// parser's own message can quote the body, which is server text.
+func syntaxProblem(err error, size int) error {
+	var se *jsontext.SyntacticError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("cut off: the JSON ends early (%d bytes)", size)
+	case errors.Is(err, errTrailingData):
+		return fmt.Errorf("data after the JSON object (%d bytes)", size)
+	case errors.As(err, &se):
+		return fmt.Errorf("not valid JSON at byte %d of %d", se.ByteOffset, size)
+	}
+	return fmt.Errorf("not valid JSON (%d bytes)", size)
 }
 
 // readError is the error of a read where PeekKind found no valid token.

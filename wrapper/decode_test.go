@@ -186,6 +186,7 @@ func TestDecodeStrictShape(t *testing.T) {
 		{`{"from":"2026-04-05","to":"2026-04-30","sessions":[]}`, `from is "2026-04-05", but the request asked for 2026-04-01`},
 		{`{"from":"2026-04-01","to":"2026-04-20","sessions":[]}`, `to is "2026-04-20", but the request asked for 2026-04-30`},
 		{`{"from":20260401,"sessions":[]}`, "from is a number, want a string"},
+		{`{"from":"Bearer secret-token\u001b]0;x","sessions":[]}`, "from is not a day, but the request asked for 2026-04-01"},
 		{page(301), "301 sessions on one page, more than the page_size 300 asked for"},
 		{page(100000), "100000 sessions on one page"},
 	} {
@@ -213,11 +214,19 @@ func TestDecodeStrictShape(t *testing.T) {
 			t.Errorf("%.60s: %v", body, err)
 		}
 	}
-	// Cut off or not JSON: a bad body, not a contract error.
-	for _, body := range []string{``, `{"sessions":[{"id":"x"`, `<html>`, `{"sessions":[]} {}`, `{"sessions":[]`} {
+	// Cut off or not JSON: a bad body, not a contract error, described by
+	// position without repeating the body.
+	for body, want := range map[string]string{
+		``:                        "invalid response body: cut off: the JSON ends early (0 bytes)",
+		`{"sessions":[{"id":"x"`:  "invalid response body: cut off: the JSON ends early (22 bytes)",
+		`<html>secret-token`:      "invalid response body: not valid JSON at byte 0 of 18",
+		`{"sessions":[]} {}`:      "invalid response body: data after the JSON object (18 bytes)",
+		`{"sessions":[]`:          "invalid response body: cut off: the JSON ends early (14 bytes)",
+		`{"sessions":[tokenXYZ]}`: "invalid response body: not valid JSON at byte 14 of 23",
+	} {
 		_, _, err := decodeSessions([]byte(body), false)
-		if !errors.Is(err, errBadBody) || errors.Is(err, ErrContract) {
-			t.Errorf("%q: err %v, want a bad body that is not a contract error", body, err)
+		if !errors.Is(err, errBadBody) || errors.Is(err, ErrContract) || err.Error() != want {
+			t.Errorf("%q: err %v, want %q (a bad body that is not a contract error)", body, err, want)
 		}
 	}
 }
