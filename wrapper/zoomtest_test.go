@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/zoomkit/chatsessions/wrapper"
 	"github.com/zoomkit/chatsessions/zoomtest"
 )
@@ -474,13 +476,13 @@ func TestZoomtestFaultsRecovered(t *testing.T) {
 			name:  "page token expired",
 			fault: zoomtest.Fault{Request: 3, Kind: zoomtest.FaultPageTokenExpired},
 			want:  with(cleanLines, 2, line(oct, 3, 400, zoomtest.FaultPageTokenExpired), ok(oct, 1), ok(oct, 2), ok(oct, 3)),
-			stats: wrapper.Stats{Pages: 7, Requests: 10, Restarts: 1}, // pages 1 and 2 again: nothing new, not yielded
+			stats: wrapper.Stats{Pages: 7, Requests: 10, Restarts: 1, Duplicates: 200}, // pages 1 and 2 again: nothing new, not yielded
 		},
 		{
 			name:  "page token expired on a last page",
 			fault: zoomtest.Fault{Request: 7, Kind: zoomtest.FaultPageTokenExpired},
 			want:  with(cleanLines, 6, line(nov, 3, 400, zoomtest.FaultPageTokenExpired), ok(nov, 1), ok(nov, 2), ok(nov, 3)),
-			stats: wrapper.Stats{Pages: 7, Requests: 10, Restarts: 1}, // pages 1 and 2 again: nothing new, not yielded
+			stats: wrapper.Stats{Pages: 7, Requests: 10, Restarts: 1, Duplicates: 200}, // pages 1 and 2 again: nothing new, not yielded
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -510,11 +512,17 @@ func TestZoomtestFaultsRecovered(t *testing.T) {
 			}
 			want := cleanStats
 			want.Requests, want.Retries, want.Restarts, want.TokenRequests = tc.stats.Requests, tc.stats.Retries, tc.stats.Restarts, tc.stats.TokenRequests
+			want.Duplicates = tc.stats.Duplicates
 			if tc.stats.Pages != 0 {
 				want.Pages = tc.stats.Pages
 			}
-			if got := c.Stats(); got != want {
-				t.Errorf("client stats %+v, want %+v", got, want)
+			got := c.Stats()
+			if (got.Waiting > 0) != (want.Retries > 0 && want.TokenRequests < 2) { // a renewed token is retried at once
+				t.Errorf("waited %v for %d retries", got.Waiting, want.Retries)
+			}
+			got.Waiting = 0 // real backoff, with jitter
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("client stats (-want +got):\n%s", diff)
 			}
 			st := srv.Stats()
 			if st.Requests != len(tc.want) || st.FaultsServed != 1 || st.TokensIssued != int(want.TokenRequests) {
@@ -624,7 +632,8 @@ func TestZoomtestPageTokenTTL(t *testing.T) {
 			if expired != len(stalls) || len(reqs) != 62+expired+restartPages {
 				t.Errorf("%d requests, %d expired tokens, %d pages fetched again; want %d expired", len(reqs), expired, restartPages, len(stalls))
 			}
-			want := wrapper.Stats{Windows: 1, Pages: 62, Sessions: 620, Requests: int64(len(reqs)), Restarts: int64(len(stalls)), Rate: math.Inf(1)}
+			want := wrapper.Stats{Windows: 1, Pages: 62, Sessions: 620, Requests: int64(len(reqs)), Restarts: int64(len(stalls)),
+				Duplicates: int64(10 * restartPages), Rate: math.Inf(1)}
 			if got := c.Stats(); got != want {
 				t.Errorf("client stats %+v, want %+v", got, want)
 			}
