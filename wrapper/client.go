@@ -42,9 +42,6 @@ const (
 	// caller drains the first windows, so it fetches every window at full
 	// speed; a larger pull waits for the caller once this is full.
 	DefaultMemoryBudget = 96 << 20
-	// MinMemoryBudget is the smallest budget WithMemoryBudget accepts: a
-	// few pages.
-	MinMemoryBudget = 1 << 20
 	// DefaultMaxPages is how many pages one window may have before Pages
 	// ends it with ErrTooManyPages (WithMaxPages): 30 million sessions a
 	// month at page_size 300, far above any real account.
@@ -252,13 +249,15 @@ func WithMaxRestarts(n int) Option {
 
 // WithMemoryBudget sets how many bytes of fetched pages may wait for the
 // caller over all windows of a pull (default DefaultMemoryBudget, at least
-// MinMemoryBudget). Windows keep fetching while the caller drains an earlier
-// one; when the budget is full, the windows furthest from the caller wait
-// first. A pull holds at most this, plus one page per window.
+// 1). Windows keep fetching while the caller drains an earlier one; when the
+// budget is full, the windows furthest from the caller wait first. A pull
+// holds at most this, plus one page per window; the window the caller is
+// reading always has its next page fetched ahead, so a budget smaller than
+// a page means one page ahead and no more.
 func WithMemoryBudget(bytes int64) Option {
 	return func(c *config) error {
-		if bytes < MinMemoryBudget {
-			return fmt.Errorf("wrapper: memory budget %d bytes: want at least %d", bytes, MinMemoryBudget)
+		if bytes < 1 {
+			return fmt.Errorf("wrapper: memory budget %d bytes: want at least 1", bytes)
 		}
 		c.memoryBudget = bytes
 		return nil

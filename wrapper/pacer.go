@@ -11,14 +11,15 @@ import (
 // every app of the account, so the rate this client may use is what the
 // plan allows minus what other apps spend. The pacer starts at the
 // configured rate; a per-second 429 lowers it towards what Zoom accepted
-// over the last seconds, and each second without one raises it by
-// probeStep until it is back at the configured rate.
+// over the last second (Zoom counts per second), and each second without
+// one raises it by probeStep until it is back at the configured rate.
 const (
 	// acceptedSpan is how far back the accepted throughput is measured.
-	acceptedSpan = 2 * time.Second
+	acceptedSpan = time.Second
 	// cutMin and cutMax bound one decrease: the new rate is 90% of the
-	// accepted throughput, but at least half and at most 90% of the old one.
-	cutMin, cutMax = 0.5, 0.9
+	// accepted throughput, but at least a tenth and at most 90% of the old
+	// one.
+	cutMin, cutMax = 0.1, 0.9
 	// probeEvery and probeStep: +5% per second without a 429.
 	probeEvery = time.Second
 	probeStep  = 1.05
@@ -40,7 +41,6 @@ type pacer struct {
 	gen      int       // bumped on each cut or hold: waiters re-queue
 	lastCut  time.Time // when the rate was last lowered
 	lastUp   time.Time // when the rate was last raised (or lowered)
-	start    time.Time // first request
 	accepted [acceptedRing]time.Time
 	nAcc     int // answers accepted so far
 }
@@ -67,9 +67,6 @@ func (p *pacer) wait(ctx context.Context, waited time.Time) (sent time.Time, sle
 	for {
 		p.mu.Lock()
 		now := time.Now()
-		if p.start.IsZero() {
-			p.start = now
-		}
 		p.probe(now)
 		at := now
 		if p.hold.After(waited) {
@@ -138,10 +135,9 @@ func (p *pacer) limited(sent time.Time, retryAfter time.Duration) {
 }
 
 // acceptedRate is the answers accepted per second over the last
-// acceptedSpan (or since the first request, if sooner, but at least half a
-// second). Called with p.mu held.
+// acceptedSpan. Called with p.mu held.
 func (p *pacer) acceptedRate(now time.Time) float64 {
-	span := min(acceptedSpan, max(now.Sub(p.start), acceptedSpan/4))
+	span := acceptedSpan
 	n := 0
 	for i := 1; i <= min(p.nAcc, acceptedRing); i++ {
 		if now.Sub(p.accepted[(p.nAcc-i)%acceptedRing]) > span {

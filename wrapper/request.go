@@ -77,10 +77,10 @@ func (c *Client) fetchPage(ctx context.Context, w Window, token string) (pageBod
 		}
 		c.stats.retries.Add(1)
 		if v.wait > 0 {
+			waited = time.Now().Add(v.wait)
 			if serr := c.waitFor(ctx, v.wait); serr != nil {
 				return pageBody{}, fmt.Errorf("%w (while waiting to retry after: %v)", serr, err)
 			}
-			waited = time.Now().Add(v.wait)
 		}
 	}
 }

@@ -548,14 +548,17 @@ type stallCase struct {
 func runStalls(t *testing.T, tc stallCase) (srv *zoomtest.Server, c *wrapper.Client, pages []*wrapper.Page, err error) {
 	clk := &zClock{t: zNow}
 	srv = startZoom(t, zoomtest.WithClock(clk.Now))
-	c = zClient(t, srv, static(srv), wrapper.WithClock(clk.Now), wrapper.WithPageSize(tc.pageSize), wrapper.WithMaxRestarts(tc.maxRestarts))
+	// A budget of one byte: one page ahead of the caller, so that waitIdle
+	// sees the wrapper wait for its caller.
+	c = zClient(t, srv, static(srv), wrapper.WithClock(clk.Now), wrapper.WithPageSize(tc.pageSize), wrapper.WithMaxRestarts(tc.maxRestarts),
+		wrapper.WithMemoryBudget(1))
 	for p, e := range c.Pages(t.Context(), zd(t, "2026-10-01"), zd(t, "2026-10-31")) {
 		if e != nil {
 			return srv, c, pages, e
 		}
 		pages = append(pages, p)
 		if tc.everyPage {
-			waitIdle(srv) // 16 minutes are long enough to read ahead as far as the buffer allows
+			waitIdle(srv) // 16 minutes are long enough to read ahead as far as the budget allows
 			clk.Advance(16 * time.Minute)
 		} else if slices.Contains(tc.stalls, len(pages)) {
 			clk.Advance(16 * time.Minute)
