@@ -750,6 +750,10 @@ func TestZoomtestRateLimit(t *testing.T) {
 		if n429 != st.RateLimited {
 			t.Errorf("%d answers 429 in the log, %d counted", n429, st.RateLimited)
 		}
+		// The client saw them too, waited, and lowered its pace.
+		if cs.RateLimited != int64(st.RateLimited) || cs.Waiting <= 0 || !(cs.Rate < 50) {
+			t.Errorf("client stats %+v: want %d rate limited, time waiting, a rate under 50/s", cs, st.RateLimited)
+		}
 		t.Logf("%d requests, %d answered 429, in %v", st.Requests, st.RateLimited, d)
 		checkNoViolations(t, srv)
 	})
