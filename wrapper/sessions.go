@@ -102,12 +102,26 @@ func (c *Client) Sessions(ctx context.Context, from, to Date) iter.Seq2[Session,
 // window order. The range is checked before any request: valid dates, from
 // not after to, from within the last six months.
 //
+// Windows keep fetching while the caller reads an earlier one, within one
+// memory budget shared by the pull (WithMemoryBudget); when it is full the
+// windows furthest from the caller wait first, so memory stays bounded by
+// the budget plus one page per window whatever the range.
+//
+// Exactly once: within a window a session ID is yielded at most once (a
+// repeat is skipped and counted in Stats.Duplicates). A session without an
+// ID cannot be told apart from another, so it is always yielded, and may
+// come again if its window restarts.
+//
 // A window whose next_page_token Zoom refuses mid-way (it expires 15 minutes
 // after it is issued, so a slow caller can outlive it) is restarted from its
-// first page; sessions already yielded are skipped (by ID) and pages with
-// nothing new are not yielded, except a window's last page. A window gives up
-// after WithMaxRestarts restarts in a row that yielded nothing new. Pages are never reused: keeping
-// a *Page or its Sessions after the loop moves on is safe.
+// first page; sessions already yielded are skipped and pages with nothing
+// new are not yielded, except a window's last page. A window ends with an
+// error after WithMaxRestarts restarts in a row that yielded nothing new,
+// after WithMaxPages pages (ErrTooManyPages), after a few pages in a row
+// past the furthest page reached that bring nothing new (ErrNoProgress),
+// or on a next_page_token it already sent (ErrRepeatedToken). Pages are
+// never reused: keeping a *Page or its Sessions after the loop moves on is
+// safe.
 func (c *Client) Pages(ctx context.Context, from, to Date) iter.Seq2[*Page, error] {
 	windows, err := Windows(from, to)
 	if err == nil {
