@@ -208,7 +208,7 @@ func TestHungAttemptRetried(t *testing.T) {
 				}
 				return false
 			})
-			c, ws := f.client(t, WithAttemptTimeout(100*time.Millisecond))
+			c, ws := f.client(t, WithAttemptTimeout(500*time.Millisecond))
 			got, err := pullIDs(t, c)
 			if err != nil {
 				t.Fatal(err)
@@ -224,9 +224,9 @@ func TestHungAttemptRetried(t *testing.T) {
 	// Every attempt hangs: the error says so, after MaxAttempts.
 	f := newFake(t)
 	f.setFault(func(w http.ResponseWriter, r *http.Request, n int) bool { <-r.Context().Done(); return true })
-	c, _ := f.client(t, WithAttemptTimeout(20*time.Millisecond), WithRetryPolicy(RetryPolicy{MaxAttempts: 3}))
+	c, _ := f.client(t, WithAttemptTimeout(200*time.Millisecond), WithRetryPolicy(RetryPolicy{MaxAttempts: 3}))
 	_, err := pullIDs(t, c)
-	if !errors.Is(err, errAttemptTimeout) || !strings.Contains(err.Error(), "no complete answer within 20ms (per-attempt timeout)") {
+	if !errors.Is(err, errAttemptTimeout) || !strings.Contains(err.Error(), "no complete answer within 200ms (per-attempt timeout)") {
 		t.Fatalf("err = %v", err)
 	}
 	if n := len(f.requests()); n != 3 {
@@ -245,7 +245,7 @@ func TestBudgetBoundsReadAhead(t *testing.T) {
 		if err != nil || p.Number != 1 {
 			t.Fatalf("page %v, err %v", p, err)
 		}
-		waitRequests(f)
+		waitRequests(f, 5)
 		break
 	}
 	// January: page 1 taken, page 2 queued, page 3 in hand; February and
@@ -256,12 +256,16 @@ func TestBudgetBoundsReadAhead(t *testing.T) {
 	noLeak(t)
 }
 
-// waitRequests returns once f has seen no new request for 100 ms.
-func waitRequests(f *fakeZoom) {
+// waitRequests returns once f has seen at least want requests (or 5 s
+// passed) and then no new one for 200 ms.
+func waitRequests(f *fakeZoom, want int) {
+	for deadline := time.Now().Add(5 * time.Second); len(f.requests()) < want && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	last := -1
 	for n := len(f.requests()); n != last; n = len(f.requests()) {
 		last = n
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 
