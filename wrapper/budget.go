@@ -97,13 +97,14 @@ func (b *budget) setHead(i int) {
 }
 
 // pageBytes estimates the memory a page holds: the structs and every byte
-// of text and raw JSON they point to.
+// of text and raw JSON they point to (len, not cap, of Raw: the raw objects
+// may share one body buffer).
 func pageBytes(p *Page) int64 {
 	n := int64(unsafe.Sizeof(*p)) + int64(len(p.Token)+len(p.NextPageToken))
 	n += int64(cap(p.Sessions)) * int64(unsafe.Sizeof(Session{}))
 	for i := range p.Sessions {
 		s := &p.Sessions[i]
-		n += int64(len(s.ID) + len(s.Name) + len(s.ChannelID) + len(s.Type) + len(s.Status) + cap(s.Raw))
+		n += int64(len(s.ID) + len(s.Name) + len(s.ChannelID) + len(s.Type) + len(s.Status) + len(s.Raw))
 		n += int64(cap(s.MemberEmails)) * int64(unsafe.Sizeof(""))
 		for _, e := range s.MemberEmails {
 			n += int64(len(e))

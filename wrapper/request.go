@@ -143,12 +143,17 @@ func (c *Client) request(ctx context.Context, w Window, token string, waited tim
 		}
 		return a, &transportError{c.redact.apply(err.Error()), err}
 	}
+	// The body buffer is reused for the next page: decodePage must copy
+	// what it keeps (Session.Raw included).
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf) // at most MaxBodyBytes+1: worth keeping
 	limit := int64(MaxBodyBytes)
 	if resp.StatusCode/100 != 2 {
 		limit = maxErrorBody
+	}
+	if resp.ContentLength > 0 && resp.ContentLength <= limit {
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead) // ReadFrom wants MinRead free to see EOF
 	}
 	_, rerr := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
 	_ = resp.Body.Close()
