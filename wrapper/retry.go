@@ -51,7 +51,7 @@ type retryState struct {
 }
 
 // verdict is shouldRetry's answer: retry after wait, or stop; reason says
-// which rule decided, for the error and for readers.
+// which rule decided (for readers and tests).
 type verdict struct {
 	retry  bool
 	wait   time.Duration

@@ -3,7 +3,9 @@ package wrapper
 // Retries: which failures are retried, how long the client waits, when it stops.
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -231,5 +233,57 @@ func TestPerSecondLimitExhausted(t *testing.T) {
 	}
 	if st := c.Stats(); st.RateLimited != 6 || st.Retries != 5 {
 		t.Errorf("stats %+v, want 6 rate limited, 5 retries", st)
+	}
+}
+
+// Every branch of shouldRetry, by the reason it gives.
+func TestShouldRetryReasons(t *testing.T) {
+	c, err := New(WithToken("static-token-XYZ"), WithClock(func() time.Time { return fixedNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	canceled, cancel := context.WithCancel(t.Context())
+	cancel()
+	qps := &APIError{StatusCode: 429, Code: 429, RateLimitType: "QPS", RetryAfter: time.Second}
+	for _, tc := range []struct {
+		name  string
+		ctx   context.Context
+		err   error
+		retry bool
+		want  string
+	}{
+		{"caller stopped", canceled, &transportError{"x", errors.New("x")}, false, "the caller stopped"},
+		{"caller's deadline", nil, fmt.Errorf("w: %w", context.DeadlineExceeded), false, "the caller's deadline"},
+		{"static token refused", nil, &APIError{StatusCode: 401, Code: 124}, false, "access token refused after renewal (or not renewable)"},
+		{"daily limit", nil, &APIError{StatusCode: 429, RateLimitType: "Daily-limit", ResetAt: fixedNow.Add(12 * time.Hour)}, false, "daily limit: resets at 2026-05-28T00:00:00Z"},
+		{"Retry-After too far", nil, &APIError{StatusCode: 429, RetryAfter: 2 * time.Hour}, false, "Zoom asks to wait longer than MaxRetryAfter"},
+		{"per-second limit", nil, qps, true, "per-second limit: retried while the pull makes progress"},
+		{"server error", nil, &APIError{StatusCode: 503}, true, "server error"},
+		{"other 4xx", nil, &APIError{StatusCode: 404, Code: 1001}, false, "the request itself was refused"},
+		{"body over the cap", nil, fmt.Errorf("w: %w", errBodyTooLarge), false, "a body over the cap would be as large again"},
+		{"transport", nil, &transportError{"x", errAttemptTimeout}, true, "connection dropped, cut off or timed out"},
+		{"contract", nil, &contractError{errors.New("not an object")}, true, "answer outside the contract (garbled or cut off)"},
+		{"token endpoint busy", nil, &TokenError{StatusCode: 503}, true, "token endpoint busy or failing"},
+		{"token endpoint refused", nil, &TokenError{StatusCode: 401, Code: "invalid_client"}, false, "token endpoint refused the credentials"},
+		{"token endpoint unreachable", nil, &redactedError{"x", errors.New("dial")}, true, "token endpoint unreachable"},
+		{"anything else", nil, errors.New("odd"), false, "not a transient failure"},
+	} {
+		ctx := tc.ctx
+		if ctx == nil {
+			ctx = t.Context()
+		}
+		v := c.shouldRetry(ctx, tc.err, "static-token-XYZ", &retryState{})
+		if v.retry != tc.retry || v.reason != tc.want {
+			t.Errorf("%s: retry %v, %q; want %v, %q", tc.name, v.retry, v.reason, tc.retry, tc.want)
+		}
+	}
+	// Counted failures stop after MaxAttempts tries.
+	st := &retryState{}
+	var v verdict
+	for range DefaultRetryPolicy.MaxAttempts {
+		v = c.shouldRetry(t.Context(), &APIError{StatusCode: 502}, "", st)
+	}
+	if v.retry || v.reason != "server error; gave up after 6 tries" {
+		t.Errorf("after %d tries: retry %v, %q", DefaultRetryPolicy.MaxAttempts, v.retry, v.reason)
 	}
 }
