@@ -37,9 +37,13 @@ test:
 ## check: what CI runs.
 check: check-generated lint test
 
-## bench: benchmarks with their baselines, in one run.
+## bench: benchmarks with their baselines, in one run. CPUPerSession reports
+##   wrapper/baseline (typed, and raw as for ndjson) against a plain
+##   net/http+encoding/json loop measured in the same iterations;
+##   SixMonthWallTime wall/ideal; Heap1M the peak heap over 1M sessions.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench 'CPUPerSession|DecodePage|SixMonthWallTime' -benchtime 5x -count 3 -benchmem ./wrapper/
+	$(GO) test -run '^$$' -bench 'Heap1M' -benchtime 1x ./wrapper/
 
 ## demo: the CLI on the built-in fake Zoom and its sample data.
 demo:

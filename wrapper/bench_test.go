@@ -1,11 +1,12 @@
 package wrapper
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
+	url2 "net/url"
 	"runtime"
 	"strconv"
 	"syscall"
@@ -66,32 +67,11 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// perSession reports CPU time (user+system, client and server both, as the
-// server is the same for every benchmark) and allocations per session.
-func perSession(b *testing.B, sessions int, run func()) {
-	b.ReportAllocs()
-	var ms0, ms1 runtime.MemStats
-	runtime.ReadMemStats(&ms0)
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	for b.Loop() {
-		run()
-	}
-	b.StopTimer()
-	cpu := cpuTime() - cpu0
-	runtime.ReadMemStats(&ms1)
-	n := float64(b.N * sessions)
-	b.ReportMetric(float64(cpu.Nanoseconds())/n, "cpu-ns/session")
-	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/n, "allocs/session")
-}
-
 const benchPagesN = 20 // 6000 sessions an op
 
-// BenchmarkBaselineTyped is the yardstick: a plain net/http +
-// encoding/json loop into typed structs, against the same server.
-func BenchmarkBaselineTyped(b *testing.B) {
-	srv := benchServer(b, benchPages(benchPagesN))
-	hc := &http.Client{}
+// baselinePull is the yardstick: a plain net/http + encoding/json loop into
+// typed structs, against the same server. It returns the sessions read.
+func baselinePull(b *testing.B, hc *http.Client, url string) int {
 	type session struct {
 		ID                  string    `json:"id"`
 		Type                string    `json:"type"`
@@ -106,69 +86,84 @@ func BenchmarkBaselineTyped(b *testing.B) {
 		NextPageToken string    `json:"next_page_token"`
 		Sessions      []session `json:"sessions"`
 	}
-	perSession(b, benchPagesN*300, func() {
-		n, token := 0, ""
-		for {
-			v := url.Values{"from": {"2026-04-01"}, "to": {"2026-04-30"}, "page_size": {"300"}}
-			if token != "" {
-				v.Set("next_page_token", token)
-			}
-			req, _ := http.NewRequest("GET", srv.URL+"/v2/report/chat/sessions?"+v.Encode(), nil)
-			req.Header.Set("Authorization", "Bearer t")
-			resp, err := hc.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var p page
-			err = json.NewDecoder(resp.Body).Decode(&p)
-			resp.Body.Close()
-			if err != nil || resp.StatusCode != 200 {
-				b.Fatal(err, resp.Status)
-			}
-			for i := range p.Sessions {
-				if p.Sessions[i].ID != "" {
-					n++
-				}
-			}
-			if token = p.NextPageToken; token == "" {
-				break
-			}
+	n, token := 0, ""
+	for {
+		v := url2.Values{"from": {"2026-04-01"}, "to": {"2026-04-30"}, "page_size": {"300"}}
+		if token != "" {
+			v.Set("next_page_token", token)
 		}
-		if n != benchPagesN*300 {
-			b.Fatal(n)
+		req, _ := http.NewRequest("GET", url+"/v2/report/chat/sessions?"+v.Encode(), nil)
+		req.Header.Set("Authorization", "Bearer t")
+		resp, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
 		}
-	})
-}
-
-func benchWrapper(b *testing.B, opts ...Option) {
-	srv := benchServer(b, benchPages(benchPagesN))
-	c, err := New(append([]Option{WithBaseURL(srv.URL + "/v2"), WithToken("t"), WithRateLimit(inf),
-		WithClock(func() time.Time { return fixedNow })}, opts...)...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	from, to := d("2026-04-01"), d("2026-04-30")
-	perSession(b, benchPagesN*300, func() {
-		n := 0
-		for s, err := range c.Sessions(b.Context(), from, to) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			if s.ID != "" {
+		var p page
+		err = json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatal(err, resp.Status)
+		}
+		for i := range p.Sessions {
+			if p.Sessions[i].ID != "" {
 				n++
 			}
 		}
-		if n != benchPagesN*300 {
-			b.Fatal(n)
+		if token = p.NextPageToken; token == "" {
+			return n
 		}
-	})
+	}
 }
 
-// BenchmarkSessions is Client.Sessions over the same server.
-func BenchmarkSessions(b *testing.B) { benchWrapper(b) }
-
-// BenchmarkSessionsRaw is Client.Sessions with WithRawJSON(true).
-func BenchmarkSessionsRaw(b *testing.B) { benchWrapper(b, WithRawJSON(true)) }
+// BenchmarkCPUPerSession pulls the same 6,000 sessions with the plain loop
+// and with Client.Sessions in every iteration, and reports each one's CPU
+// time per session (user+system of the process, the server's share
+// included, which is the same for both) and wrapper/baseline: a ratio from
+// the same run, so a busy machine moves both.
+func BenchmarkCPUPerSession(b *testing.B) {
+	for _, raw := range []bool{false, true} {
+		name := "typed"
+		if raw {
+			name = "raw" // WithRawJSON, as for ndjson output
+		}
+		b.Run(name, func(b *testing.B) {
+			srv := benchServer(b, benchPages(benchPagesN))
+			hc := &http.Client{}
+			c, err := New(WithBaseURL(srv.URL+"/v2"), WithToken("t"), WithRateLimit(inf), WithRawJSON(raw),
+				WithClock(func() time.Time { return fixedNow }))
+			if err != nil {
+				b.Fatal(err)
+			}
+			from, to := d("2026-04-01"), d("2026-04-30")
+			var base, wrap time.Duration
+			b.ReportAllocs()
+			for b.Loop() {
+				t0 := cpuTime()
+				if n := baselinePull(b, hc, srv.URL); n != benchPagesN*300 {
+					b.Fatal(n)
+				}
+				t1 := cpuTime()
+				n := 0
+				for s, err := range c.Sessions(b.Context(), from, to) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					if s.ID != "" {
+						n++
+					}
+				}
+				if n != benchPagesN*300 {
+					b.Fatal(n)
+				}
+				base, wrap = base+t1-t0, wrap+cpuTime()-t1
+			}
+			per := float64(b.N * benchPagesN * 300)
+			b.ReportMetric(float64(base.Nanoseconds())/per, "baseline-cpu-ns/session")
+			b.ReportMetric(float64(wrap.Nanoseconds())/per, "wrapper-cpu-ns/session")
+			b.ReportMetric(float64(wrap)/float64(base), "wrapper/baseline")
+		})
+	}
+}
 
 // BenchmarkDecodePage is the client-side decode of one 300-session page,
 // without HTTP.
@@ -242,8 +237,10 @@ func BenchmarkSixMonthWallTime(b *testing.B) {
 	}
 }
 
-// BenchmarkHeap1M iterates 1,000,000 sessions (7 windows) and reports how
-// much HeapInuse (after GC) grew between 100,000 and 1,000,000 sessions.
+// BenchmarkHeap1M iterates 1,000,000 sessions (7 windows at once, the
+// default) and reports HeapInuse (after GC) at 100,000 sessions, its peak
+// over the pull, and the growth between them: the shared budget bounds the
+// pages queued; the IDs of each window (for exactly once) grow with it.
 func BenchmarkHeap1M(b *testing.B) {
 	pages := benchPages(10)
 	const perWindow = 477 // pages per window: 7 × 477 × 300 ≥ 1,000,000
@@ -252,9 +249,21 @@ func BenchmarkHeap1M(b *testing.B) {
 		if t := r.URL.Query().Get("next_page_token"); t != "" {
 			i, _ = strconv.Atoi(t)
 		}
-		// reuse the rendered pages, swapping in our token
+		// reuse the rendered pages, swapping in our token and making the
+		// IDs unique within the window (the client skips repeated ones)
 		var p map[string]json.RawMessage
 		_ = json.Unmarshal(pages[i%10], &p)
+		ss := bytes.Clone(p["sessions"])
+		prefix := []byte(fmt.Sprintf("%08x", i))
+		for at := 0; ; {
+			j := bytes.Index(ss[at:], []byte(`"id":"`))
+			if j < 0 {
+				break
+			}
+			at += j + len(`"id":"`)
+			copy(ss[at:], prefix)
+		}
+		p["sessions"] = ss
 		next := ""
 		if i+1 < perWindow {
 			next = strconv.Itoa(i + 1)
@@ -264,7 +273,7 @@ func BenchmarkHeap1M(b *testing.B) {
 	}))
 	b.Cleanup(srv.Close)
 	for b.Loop() {
-		c, _ := New(WithBaseURL(srv.URL+"/v2"), WithToken("t"), WithRateLimit(inf), WithConcurrency(2),
+		c, _ := New(WithBaseURL(srv.URL+"/v2"), WithToken("t"), WithRateLimit(inf),
 			WithClock(func() time.Time { return fixedNow }))
 		var ms runtime.MemStats
 		var first, peak uint64

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
-	"golang.org/x/time/rate"
 
 	"github.com/zoomkit/chatsessions/api"
 )
@@ -36,6 +34,28 @@ const (
 	// window may make, after Zoom refuses its next_page_token, before Pages
 	// gives up.
 	DefaultMaxRestarts = 3
+	// MaxConcurrency is the most windows WithConcurrency allows at once.
+	MaxConcurrency = 64
+	// DefaultMemoryBudget is how many bytes of fetched pages may wait for
+	// the caller, over all windows (WithMemoryBudget). A six-month pull of
+	// an account with 1,000 sessions a day queues up to about 400 pages
+	// while the caller reads the first windows: some 45 MiB of typed
+	// sessions, 80 MiB with WithRawJSON (about 290 and 510 bytes a session
+	// as zoomtest generates them), so every window fetches at full speed;
+	// a larger pull waits for the caller once this is full. (Measured: the
+	// CLI's peak RSS on such a pull was 86 MiB with csv, 129 MiB with
+	// ndjson.)
+	DefaultMemoryBudget = 96 << 20
+	// DefaultMaxPages is how many pages one window may have before Pages
+	// ends it with ErrTooManyPages (WithMaxPages): 30 million sessions a
+	// month at page_size 300, far above any real account.
+	DefaultMaxPages = 100_000
+	// DefaultAttemptTimeout is how long one attempt (token, headers and
+	// whole body) may take before it is abandoned and retried
+	// (WithAttemptTimeout); well under PageTokenTTL.
+	DefaultAttemptTimeout = 30 * time.Second
+	// MinRateLimit is the lowest rate WithRateLimit accepts.
+	MinRateLimit = 0.1
 )
 
 // Client calls GET /report/chat/sessions. It is safe for concurrent use;
@@ -44,15 +64,19 @@ type Client struct {
 	api         *api.Client
 	httpClient  *http.Client
 	auth        tokenProvider
-	limiter     *rate.Limiter
+	pacer       *pacer
 	pageSize    int
 	concurrency int
 	retry       RetryPolicy
 	maxRestarts int
-	now         func() time.Time
-	raw         bool
-	baseURL     string
-	redact      *redactor
+	maxPages    int
+	// memoryBudget is the shared budget of a pull's queued pages, bytes.
+	memoryBudget   int64
+	attemptTimeout time.Duration
+	now            func() time.Time
+	raw            bool
+	baseURL        string
+	redact         *redactor
 
 	// sleep waits d or until ctx is done; a test hook.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -60,6 +84,7 @@ type Client struct {
 	stats struct {
 		windows, pages, requests, sessions, retries, restarts, tokens atomic.Int64
 		rateLimited, duplicates, waitingNanos                         atomic.Int64
+		received                                                      atomic.Int64 // pages received from Zoom
 	}
 }
 
@@ -78,6 +103,9 @@ type config struct {
 	concurrency       int
 	retry             RetryPolicy
 	maxRestarts       int
+	maxPages          int
+	memoryBudget      int64
+	attemptTimeout    time.Duration
 	now               func() time.Time
 	raw               bool
 	insecureHTTP      bool
@@ -156,11 +184,14 @@ func WithHTTPClient(hc *http.Client) Option {
 // 20, Zoom Pro's limit for this MEDIUM-label endpoint). Requests are spaced
 // evenly with a burst of one, so a client set to the account's limit draws no
 // 429 from a server counting per 1-second window, not even at the start.
-// math.Inf(1) disables limiting.
+// The rate adapts: a per-second 429 (the account's limit is shared by every
+// app of the account) lowers it towards what Zoom accepts, and it climbs back
+// by 5% a second up to perSecond; Stats.Rate reports it. Values from
+// MinRateLimit; math.Inf(1) disables limiting and adaptation.
 func WithRateLimit(perSecond float64) Option {
 	return func(c *config) error {
-		if !(perSecond > 0) {
-			return fmt.Errorf("wrapper: rate limit must be > 0, got %v", perSecond)
+		if !(perSecond >= MinRateLimit) {
+			return fmt.Errorf("wrapper: rate limit %v requests per second: want at least %v", perSecond, MinRateLimit)
 		}
 		c.perSecond = perSecond
 		return nil
@@ -178,12 +209,13 @@ func WithPageSize(n int) Option {
 	}
 }
 
-// WithConcurrency sets how many month windows are fetched at once (default
-// DefaultConcurrency). Results still come out in window order.
+// WithConcurrency sets how many month windows are fetched at once, 1 to
+// MaxConcurrency (default DefaultConcurrency). Results still come out in
+// window order.
 func WithConcurrency(n int) Option {
 	return func(c *config) error {
-		if n < 1 {
-			return fmt.Errorf("wrapper: concurrency %d < 1", n)
+		if n < 1 || n > MaxConcurrency {
+			return fmt.Errorf("wrapper: concurrency %d outside 1..%d", n, MaxConcurrency)
 		}
 		c.concurrency = n
 		return nil
@@ -205,7 +237,7 @@ func WithClock(now func() time.Time) Option {
 // WithRetryPolicy replaces DefaultRetryPolicy.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *config) error {
-		if p.MaxAttempts < 1 || p.BaseDelay < 0 || p.MaxDelay < p.BaseDelay || p.MaxRetryAfter < 0 {
+		if p.MaxAttempts < 1 || p.BaseDelay < 0 || p.MaxDelay < p.BaseDelay || p.MaxRetryAfter < 0 || p.MaxStall < 0 {
 			return fmt.Errorf("wrapper: invalid retry policy %+v", p)
 		}
 		c.retry = p
@@ -223,6 +255,50 @@ func WithMaxRestarts(n int) Option {
 			return fmt.Errorf("wrapper: max restarts %d < 0", n)
 		}
 		c.maxRestarts = n
+		return nil
+	}
+}
+
+// WithMemoryBudget sets how many bytes of fetched pages may wait for the
+// caller over all windows of a pull (default DefaultMemoryBudget, at least
+// 1). Windows keep fetching while the caller drains an earlier one; when the
+// budget is full, the windows furthest from the caller wait first. A pull
+// holds at most this, plus one page per window; the window the caller is
+// reading always has its next page fetched ahead, so a budget smaller than
+// a page means one page ahead and no more.
+func WithMemoryBudget(bytes int64) Option {
+	return func(c *config) error {
+		if bytes < 1 {
+			return fmt.Errorf("wrapper: memory budget %d bytes: want at least 1", bytes)
+		}
+		c.memoryBudget = bytes
+		return nil
+	}
+}
+
+// WithMaxPages sets how many pages one window may have (default
+// DefaultMaxPages, at least 1): a window that goes on longer, as when a
+// server hands out next_page_tokens forever, ends with ErrTooManyPages.
+func WithMaxPages(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("wrapper: max pages %d < 1", n)
+		}
+		c.maxPages = n
+		return nil
+	}
+}
+
+// WithAttemptTimeout sets how long one attempt may take, from asking for
+// the access token to the last byte of the body (default
+// DefaultAttemptTimeout); a hung attempt is abandoned and retried. Between
+// 1 ms and PageTokenTTL.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < time.Millisecond || d >= PageTokenTTL {
+			return fmt.Errorf("wrapper: attempt timeout %s outside 1ms..%s", d, PageTokenTTL)
+		}
+		c.attemptTimeout = d
 		return nil
 	}
 }
@@ -254,6 +330,10 @@ func New(opts ...Option) (*Client, error) {
 		retry:       DefaultRetryPolicy,
 		maxRestarts: DefaultMaxRestarts,
 		now:         time.Now,
+
+		maxPages:       DefaultMaxPages,
+		memoryBudget:   DefaultMemoryBudget,
+		attemptTimeout: DefaultAttemptTimeout,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -280,23 +360,23 @@ func New(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wrapper: %w", err)
 	}
-	lim := rate.Limit(cfg.perSecond)
-	if math.IsInf(cfg.perSecond, 1) {
-		lim = rate.Inf
-	}
 	c := &Client{
 		api:         ac,
 		httpClient:  hc,
-		limiter:     rate.NewLimiter(lim, 1),
+		pacer:       newPacer(cfg.perSecond),
 		pageSize:    cfg.pageSize,
 		concurrency: cfg.concurrency,
 		retry:       cfg.retry,
 		maxRestarts: cfg.maxRestarts,
-		now:         cfg.now,
-		raw:         cfg.raw,
-		baseURL:     cfg.baseURL,
-		redact:      &redactor{},
-		sleep:       sleepCtx,
+
+		maxPages:       cfg.maxPages,
+		memoryBudget:   cfg.memoryBudget,
+		attemptTimeout: cfg.attemptTimeout,
+		now:            cfg.now,
+		raw:            cfg.raw,
+		baseURL:        cfg.baseURL,
+		redact:         &redactor{},
+		sleep:          sleepCtx,
 	}
 	c.auth = newTokenProvider(&cfg, c)
 	return c, nil
@@ -308,7 +388,7 @@ func (c *Client) String() string {
 		return "wrapper.Client(nil)"
 	}
 	return fmt.Sprintf("wrapper.Client{baseURL: %q, auth: %s, pageSize: %d, concurrency: %d, rate: %v/s}",
-		c.baseURL, c.auth.kind(), c.pageSize, c.concurrency, float64(c.limiter.Limit()))
+		c.baseURL, c.auth.kind(), c.pageSize, c.concurrency, c.pacer.currentRate())
 }
 
 // GoString is String, so %#v shows no secret either.
@@ -359,16 +439,8 @@ func (c *Client) Stats() Stats {
 		RateLimited:   c.stats.rateLimited.Load(),
 		Duplicates:    c.stats.duplicates.Load(),
 		Waiting:       time.Duration(c.stats.waitingNanos.Load()),
-		Rate:          c.rate(),
+		Rate:          c.pacer.currentRate(),
 	}
-}
-
-// rate is the limiter's current rate; +Inf when unlimited.
-func (c *Client) rate() float64 {
-	if l := c.limiter.Limit(); l != rate.Inf {
-		return float64(l)
-	}
-	return math.Inf(1)
 }
 
 // checkURL refuses a URL that is not absolute http(s), one with user info

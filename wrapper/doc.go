@@ -7,8 +7,30 @@
 // splitting a range into one-month windows, iterators that follow
 // next_page_token ([Client.Sessions], [Client.Pages]), typed errors
 // ([APIError] and sentinels for [errors.Is]), retries with capped jittered
-// backoff that honour Retry-After, one client-side rate limiter and bounded
-// concurrency across windows.
+// backoff that honour Retry-After, and concurrency across windows with
+// output in window order.
+//
+// The pull engine, file by file: sessions.go (public types and iterators),
+// pull.go (the window fetchers of one pull and their queues), budget.go (the
+// memory budget they share), pager.go (one window's pages: token, IDs
+// yielded, the bounds on a window), request.go (one attempt: pacing,
+// per-attempt timeout, body cap, decoding), retry.go (every retry decision,
+// in shouldRetry) and pacer.go (the client's pace).
+//
+// Pacing adapts to a shared budget: Zoom's per-second limits are per
+// account, shared by every app of the account. The client starts at
+// WithRateLimit; a per-second 429 lowers its rate to 90% of what Zoom
+// accepted over the last second, a Retry-After holds back every request of
+// the client, and each second without a 429 raises the rate by 5%, up to
+// WithRateLimit again. Per-second 429s are retried as long as the pull gets
+// pages (RetryPolicy.MaxStall); a daily limit, or a Retry-After beyond
+// RetryPolicy.MaxRetryAfter, ends the pull with an error that says when.
+//
+// Bounds, whatever a server sends: a 200 body over [MaxBodyBytes] (after
+// decompression) is an error; an attempt, from token to last byte, is cut
+// off after WithAttemptTimeout and retried; a window's pages are bounded
+// (WithMaxPages, and pages without anything new); the pages waiting for the
+// caller are bounded by WithMemoryBudget.
 //
 // In five lines:
 //

@@ -157,3 +157,35 @@ func ExampleWindows() {
 	// Output:
 	// [2024-01-15..2024-01-31 2024-02-01..2024-02-29 2024-03-01..2024-03-10]
 }
+
+// Stats for a progress or summary line, and the engine's bounds: how much
+// fetched data may wait for the caller, how many pages a window may have,
+// how long one attempt may hang.
+func ExampleClient_Stats() {
+	zoom := exampleZoom()
+	defer zoom.Close()
+
+	c, err := wrapper.New(
+		wrapper.WithToken("ACCESS_TOKEN"),
+		wrapper.WithBaseURL(zoom.URL+"/v2"),
+		wrapper.WithClock(today),
+		wrapper.WithMemoryBudget(32<<20),           // default wrapper.DefaultMemoryBudget
+		wrapper.WithMaxPages(10_000),               // default wrapper.DefaultMaxPages
+		wrapper.WithAttemptTimeout(20*time.Second), // default wrapper.DefaultAttemptTimeout
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	from, _ := wrapper.ParseDate("2026-03-01")
+	to, _ := wrapper.ParseDate("2026-03-31")
+	for _, err := range c.Sessions(context.Background(), from, to) {
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+	st := c.Stats()
+	fmt.Printf("%d sessions, %d requests, %d answered 429, %d retries, %d duplicates skipped, pacing %.0f/s\n",
+		st.Sessions, st.Requests, st.RateLimited, st.Retries, st.Duplicates, st.Rate)
+	// Output:
+	// 3 sessions, 2 requests, 0 answered 429, 0 retries, 0 duplicates skipped, pacing 20/s
+}

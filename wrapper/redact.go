@@ -52,12 +52,13 @@ func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return safeCause(e.err) }
 
 // safeCause returns the first error in err's chain whose text cannot hold
-// server text: context errors, io.EOF/ErrUnexpectedEOF, a timeout (as
+// server text: context errors, io.EOF/ErrUnexpectedEOF, the per-attempt
+// timeout (errAttemptTimeout), a timeout (as
 // os.ErrDeadlineExceeded) and *net.OpError from dialing, reading or writing
 // (addresses and system errors). It returns nil when there is none: an
 // *url.Error or a malformed-response error quotes what the server sent.
 func safeCause(err error) error {
-	for _, target := range []error{context.Canceled, context.DeadlineExceeded, io.ErrUnexpectedEOF, io.EOF} {
+	for _, target := range []error{context.Canceled, context.DeadlineExceeded, io.ErrUnexpectedEOF, io.EOF, errAttemptTimeout} {
 		if errors.Is(err, target) {
 			return target
 		}

@@ -2,6 +2,8 @@ package wrapper
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -9,23 +11,122 @@ import (
 	"time"
 )
 
-// RetryPolicy is the one place retries are decided. Retried: 429 per-second
-// limits, 5xx (HTML bodies too), dropped connections and cut-off or invalid
-// bodies. Never retried: a daily limit, other 4xx, anything after ctx is done.
+// RetryPolicy bounds retries; shouldRetry, below, is the one place they
+// are decided. Retried: per-second 429s, 5xx (HTML bodies too), dropped
+// connections, attempts over the per-attempt timeout, cut-off or invalid
+// bodies, an unreachable token endpoint. Never retried: a daily limit, a
+// Retry-After beyond MaxRetryAfter, other 4xx, a body over the size cap,
+// anything after ctx is done.
 type RetryPolicy struct {
-	MaxAttempts   int           // tries per request, the first included
+	MaxAttempts   int           // tries per request, the first included (per-second 429s aside, see MaxStall)
 	BaseDelay     time.Duration // backoff before the 2nd try; doubles each time
 	MaxDelay      time.Duration // cap of the exponential backoff
-	MaxRetryAfter time.Duration // cap of a server's Retry-After
+	MaxRetryAfter time.Duration // the longest Retry-After waited for; a longer one ends the pull with its error
+	// MaxStall bounds per-second 429s by time instead of attempts: a
+	// request refused with a per-second 429 is retried as long as it has
+	// waited less than MaxStall since any request of the client last got a
+	// page, so a pull that keeps getting pages keeps going. Zero counts
+	// per-second 429s against MaxAttempts like other failures.
+	MaxStall time.Duration
 }
 
 // DefaultRetryPolicy: 6 tries, 0.5 s doubling to at most 20 s with jitter,
-// Retry-After honoured up to one minute.
+// Retry-After honoured up to one minute, per-second 429s retried until two
+// minutes pass without a page.
 var DefaultRetryPolicy = RetryPolicy{
 	MaxAttempts:   6,
 	BaseDelay:     500 * time.Millisecond,
 	MaxDelay:      20 * time.Second,
 	MaxRetryAfter: time.Minute,
+	MaxStall:      2 * time.Minute,
+}
+
+// retryState is what shouldRetry remembers across the attempts of one
+// request.
+type retryState struct {
+	attempts int           // failed attempts counted against MaxAttempts
+	renewed  bool          // the access token was renewed once already
+	stalled  time.Duration // waited on 429s since the client last got a page
+	progress int64         // the client's page count when stalled was reset
+}
+
+// verdict is shouldRetry's answer: retry after wait, or stop; reason says
+// which rule decided (for readers and tests).
+type verdict struct {
+	retry  bool
+	wait   time.Duration
+	reason string
+	err    error // when set, returned instead of the request's error
+}
+
+// shouldRetry decides whether the request that failed with err is tried
+// again, and after how long. It renews the access token itself for a 401
+// with code 124 (tok is the token that was sent).
+func (c *Client) shouldRetry(ctx context.Context, err error, tok string, st *retryState) verdict {
+	var ae *APIError
+	var tk *TokenError
+	var te *transportError
+	var ce *contractError
+	var re *redactedError
+	isAPI := errors.As(err, &ae)
+	counted := func(reason string, retryAfter time.Duration) verdict {
+		st.attempts++
+		if st.attempts >= c.retry.MaxAttempts {
+			return verdict{reason: reason + "; gave up after " + strconv.Itoa(st.attempts) + " tries"}
+		}
+		return verdict{retry: true, wait: c.retry.wait(st.attempts-1, retryAfter), reason: reason}
+	}
+	switch {
+	case ctx.Err() != nil:
+		return verdict{reason: "the caller stopped"}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return verdict{reason: "the caller's deadline"}
+	case isAPI && ae.StatusCode == http.StatusUnauthorized && ae.Code == 124:
+		if st.renewed || !c.auth.invalidate(tok) {
+			return verdict{reason: "access token refused after renewal (or not renewable)"}
+		}
+		st.renewed = true // one fresh token, one more try, not counted
+		return verdict{retry: true, reason: "access token expired or revoked: renewed"}
+	case isAPI && ae.daily():
+		return verdict{reason: "daily limit: resets at " + ae.ResetAt.UTC().Format(time.RFC3339)}
+	case isAPI && ae.StatusCode == http.StatusTooManyRequests:
+		if ae.RetryAfter > c.retry.MaxRetryAfter {
+			return verdict{reason: "Zoom asks to wait longer than MaxRetryAfter",
+				err: fmt.Errorf("wrapper: Zoom asks to wait %s, until %s, longer than MaxRetryAfter (%s): %w",
+					ae.RetryAfter, c.now().Add(ae.RetryAfter).UTC().Format(time.RFC3339), c.retry.MaxRetryAfter, err)}
+		}
+		if c.retry.MaxStall <= 0 {
+			return counted("per-second limit", ae.RetryAfter)
+		}
+		if p := c.stats.received.Load(); p != st.progress {
+			st.progress, st.stalled = p, 0 // the pull moved on since: start over
+		}
+		w := c.retry.wait(min(st.attempts, 5), ae.RetryAfter)
+		if st.stalled+w > c.retry.MaxStall {
+			return verdict{reason: "per-second limit for " + c.retry.MaxStall.String() + " without a page"}
+		}
+		st.attempts++
+		st.stalled += w
+		return verdict{retry: true, wait: w, reason: "per-second limit: retried while the pull makes progress"}
+	case isAPI && ae.StatusCode >= 500:
+		return counted("server error", ae.RetryAfter)
+	case isAPI:
+		return verdict{reason: "the request itself was refused"}
+	case errors.Is(err, errBodyTooLarge):
+		return verdict{reason: "a body over the cap would be as large again"}
+	case errors.As(err, &te):
+		return counted("connection dropped, cut off or timed out", 0)
+	case errors.As(err, &ce):
+		return counted("answer outside the contract (garbled or cut off)", 0)
+	case errors.As(err, &tk):
+		if tk.retryable() {
+			return counted("token endpoint busy or failing", 0)
+		}
+		return verdict{reason: "token endpoint refused the credentials"}
+	case errors.As(err, &re):
+		return counted("token endpoint unreachable", 0)
+	}
+	return verdict{reason: "not a transient failure"}
 }
 
 // backoff returns the wait before try attempt+2: "equal jitter" in

@@ -1,20 +1,11 @@
 package wrapper
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"hash/maphash"
-	"io"
 	"iter"
-	"net/http"
-	"slices"
-	"sync"
 	"time"
-
-	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/zoomkit/chatsessions/api"
 )
@@ -111,12 +102,26 @@ func (c *Client) Sessions(ctx context.Context, from, to Date) iter.Seq2[Session,
 // window order. The range is checked before any request: valid dates, from
 // not after to, from within the last six months.
 //
+// Windows keep fetching while the caller reads an earlier one, within one
+// memory budget shared by the pull (WithMemoryBudget); when it is full the
+// windows furthest from the caller wait first, so memory stays bounded by
+// the budget plus one page per window whatever the range.
+//
+// Exactly once: within a window a session ID is yielded at most once (a
+// repeat is skipped and counted in Stats.Duplicates). A session without an
+// ID cannot be told apart from another, so it is always yielded, and may
+// come again if its window restarts.
+//
 // A window whose next_page_token Zoom refuses mid-way (it expires 15 minutes
 // after it is issued, so a slow caller can outlive it) is restarted from its
-// first page; sessions already yielded are skipped (by ID) and pages with
-// nothing new are not yielded, except a window's last page. A window gives up
-// after WithMaxRestarts restarts in a row that yielded nothing new. Pages are never reused: keeping
-// a *Page or its Sessions after the loop moves on is safe.
+// first page; sessions already yielded are skipped and pages with nothing
+// new are not yielded, except a window's last page. A window ends with an
+// error after WithMaxRestarts restarts in a row that yielded nothing new,
+// after WithMaxPages pages (ErrTooManyPages), after a few pages in a row
+// past the furthest page reached that bring nothing new (ErrNoProgress),
+// or on a next_page_token it already sent (ErrRepeatedToken). Pages are
+// never reused: keeping a *Page or its Sessions after the loop moves on is
+// safe.
 func (c *Client) Pages(ctx context.Context, from, to Date) iter.Seq2[*Page, error] {
 	windows, err := Windows(from, to)
 	if err == nil {
@@ -156,255 +161,29 @@ func (c *Client) PagesAt(ctx context.Context, cursors []WindowCursor) iter.Seq2[
 			}
 			windows[i] = cur.Window
 		}
-		var wg sync.WaitGroup
-		defer wg.Wait()
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-
-		chans := make([]chan pageResult, len(windows))
-		start := func(i int) {
-			ch := make(chan pageResult, pagesBuffered)
-			chans[i] = ch
-			wg.Go(func() { c.fetchWindow(ctx, cursors[i], ch) })
-		}
-		for i := range min(c.concurrency, len(windows)) {
-			start(i)
-		}
+		pl := c.newPull(cursors)
+		defer pl.stop()
+		pl.mu.Lock()
+		pl.startMore(ctx)
+		pl.mu.Unlock()
 		for i := range windows {
-			for r := range chans[i] {
-				if r.err != nil {
-					yield(nil, r.err)
+			pl.budget.setHead(i)
+			for {
+				page, ok, err := pl.next(ctx, i)
+				if err != nil {
+					yield(nil, err)
 					return
+				}
+				if !ok {
+					break
 				}
 				c.stats.pages.Add(1)
-				c.stats.sessions.Add(int64(len(r.page.Sessions)))
-				if !yield(r.page, nil) {
+				c.stats.sessions.Add(int64(len(page.Sessions)))
+				if !yield(page, nil) {
 					return
 				}
 			}
-			if ctx.Err() != nil { // the producer stopped early
-				yield(nil, fmt.Errorf("wrapper: window %s: %w", windows[i], context.Cause(ctx)))
-				return
-			}
-			chans[i] = nil
 			c.stats.windows.Add(1)
-			if j := i + c.concurrency; j < len(windows) {
-				start(j)
-			}
 		}
 	}
-}
-
-// pagesBuffered is how many pages a window fetches ahead of the caller.
-// Memory is bounded by concurrency × (pagesBuffered+1) pages of 300
-// sessions; a window waiting its turn can still make progress meanwhile.
-const pagesBuffered = 4
-
-type pageResult struct {
-	page *Page
-	err  error
-}
-
-var idSeed = maphash.MakeSeed()
-
-// fetchWindow sends the pages of w to out, then closes it. It stops when
-// ctx is done.
-func (c *Client) fetchWindow(ctx context.Context, cur WindowCursor, out chan<- pageResult) {
-	w := cur.Window
-	defer close(out)
-	send := func(r pageResult) bool {
-		select {
-		case out <- r:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
-	// Hashes of the IDs sent so far (8 bytes a session), only read after a
-	// restart.
-	var sent []uint64
-	var lastErr error
-	// stalled counts restarts in a row that sent no new session: a consumer
-	// slower than the token TTL still makes progress on every restart, so
-	// only a window that gets nowhere gives up.
-	stalled := 0
-	for restarts := 0; ; restarts++ {
-		if restarts > 0 && stalled >= c.maxRestarts {
-			send(pageResult{err: fmt.Errorf("wrapper: window %s: gave up after %d restarts in a row without progress: %w", w, stalled, lastErr)})
-			return
-		}
-		var skip map[uint64]struct{}
-		if restarts > 0 {
-			c.stats.restarts.Add(1)
-			skip = make(map[uint64]struct{}, len(sent))
-			for _, h := range sent {
-				skip[h] = struct{}{}
-			}
-		}
-		sentBefore := len(sent)
-		token, number := "", 1
-		if restarts == 0 && cur.Token != "" && c.now().Sub(cur.IssuedAt) < PageTokenTTL {
-			token, number = cur.Token, max(cur.Page, 1)
-		}
-		seenTokens := map[string]struct{}{}
-		for ; ; number++ {
-			next, sessions, err := c.fetchPage(ctx, w, token)
-			received := c.now()
-			if err != nil {
-				if token != "" && errors.Is(err, ErrPageToken) {
-					lastErr = err
-					break // restart the window
-				}
-				send(pageResult{err: fmt.Errorf("wrapper: window %s, page %d: %w", w, number, err)})
-				return
-			}
-			if skip != nil {
-				sessions = slices.DeleteFunc(sessions, func(s Session) bool {
-					_, dup := skip[maphash.String(idSeed, s.ID)]
-					return dup
-				})
-			}
-			for i := range sessions {
-				sent = append(sent, maphash.String(idSeed, sessions[i].ID))
-			}
-			// After a restart, a page of sessions already yielded is not
-			// queued: waiting for the caller to take it would let the next
-			// token age past its TTL again. The last page always is, so
-			// the caller sees the window end.
-			if len(sessions) > 0 || skip == nil || next == "" {
-				if !send(pageResult{page: &Page{Window: w, Number: number, Token: token, NextPageToken: next, Sessions: sessions, Received: received}}) {
-					return
-				}
-			}
-			if next == "" {
-				return
-			}
-			if _, dup := seenTokens[next]; dup {
-				send(pageResult{err: fmt.Errorf("wrapper: window %s, page %d: %w: %q", w, number, ErrRepeatedToken, next)})
-				return
-			}
-			seenTokens[next] = struct{}{}
-			token = next
-		}
-		if len(sent) > sentBefore {
-			stalled = 0
-		} else {
-			stalled++
-		}
-	}
-}
-
-const maxBody = 64 << 20
-
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// fetchPage sends one request of w (with token unless empty), retrying per
-// the policy, and decodes the answer.
-func (c *Client) fetchPage(ctx context.Context, w Window, token string) (string, []Session, error) {
-	params := &api.ReportChatSessionsParams{
-		From:     openapi_types.Date{Time: w.From.Time(time.UTC)},
-		To:       openapi_types.Date{Time: w.To.Time(time.UTC)},
-		PageSize: &c.pageSize,
-	}
-	if token != "" {
-		params.NextPageToken = &token
-	}
-	refreshed := false
-	for attempt := 0; ; attempt++ {
-		next, sessions, retryAfter, tok, err := c.try(ctx, w, params)
-		if err == nil {
-			return next, sessions, nil
-		}
-		if ctx.Err() != nil {
-			return "", nil, err
-		}
-		var ae *APIError
-		if errors.As(err, &ae) && ae.StatusCode == http.StatusUnauthorized && ae.Code == 124 && !refreshed {
-			// Invalid or expired token: one fresh token, one more try.
-			refreshed = true
-			if c.auth.invalidate(tok) {
-				attempt--
-				c.stats.retries.Add(1)
-				continue
-			}
-		}
-		if !retryable(err) || attempt+1 >= c.retry.MaxAttempts {
-			return "", nil, err
-		}
-		c.stats.retries.Add(1)
-		if serr := c.sleep(ctx, c.retry.wait(attempt, retryAfter)); serr != nil {
-			return "", nil, fmt.Errorf("%w (while waiting to retry after: %v)", serr, err)
-		}
-	}
-}
-
-// try sends one request and reads the answer.
-// It also returns the access token it sent, for a renewal after a 401.
-func (c *Client) try(ctx context.Context, w Window, params *api.ReportChatSessionsParams) (next string, sessions []Session, retryAfter time.Duration, tok string, err error) {
-	if err := c.limiter.Wait(ctx); err != nil {
-		if ctx.Err() == nil { // the wait would pass ctx's deadline
-			return "", nil, 0, tok, fmt.Errorf("wrapper: rate limiter: %w", context.DeadlineExceeded)
-		}
-		return "", nil, 0, tok, context.Cause(ctx)
-	}
-	tok, err = c.auth.token(ctx)
-	if err != nil {
-		return "", nil, 0, tok, err
-	}
-	c.stats.requests.Add(1)
-	resp, err := c.api.ReportChatSessions(ctx, params, func(_ context.Context, req *http.Request) error {
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Accept", "application/json")
-		return nil
-	})
-	if err != nil {
-		if ctx.Err() != nil {
-			return "", nil, 0, tok, context.Cause(ctx)
-		}
-		return "", nil, 0, tok, &transportError{c.redact.apply(err.Error()), err}
-	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= 4<<20 {
-			buf.Reset()
-			bufPool.Put(buf)
-		}
-	}()
-	buf.Reset()
-	if resp.ContentLength > 0 && resp.ContentLength < maxBody {
-		buf.Grow(int(resp.ContentLength))
-	}
-	_, rerr := buf.ReadFrom(io.LimitReader(resp.Body, maxBody))
-	_ = resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		ae := c.apiError(resp, buf.Bytes())
-		return "", nil, ae.RetryAfter, tok, ae
-	}
-	if rerr != nil {
-		if ctx.Err() != nil {
-			return "", nil, 0, tok, context.Cause(ctx)
-		}
-		return "", nil, 0, tok, &transportError{"wrapper: reading response body: " + c.redact.apply(rerr.Error()), rerr}
-	}
-	pb, err := decodePage(buf.Bytes(), pageQuery{window: w, pageSize: c.pageSize, raw: c.raw})
-	return pb.next, pb.sessions, 0, tok, err
-}
-
-func retryable(err error) bool {
-	var te *transportError
-	var be *bodyError
-	var ae *APIError
-	var tk *TokenError
-	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return false
-	case errors.As(err, &te), errors.As(err, &be):
-		return true
-	case errors.As(err, &ae):
-		return ae.StatusCode >= 500 || (ae.StatusCode == http.StatusTooManyRequests && !ae.daily())
-	case errors.As(err, &tk):
-		return tk.retryable()
-	}
-	var re *redactedError // token endpoint unreachable
-	return errors.As(err, &re)
 }

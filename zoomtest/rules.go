@@ -88,14 +88,11 @@ func (h reportHandler) ReportChatSessions(ctx context.Context, req apiserver.Rep
 			return bad(msgPageToken, nil)
 		}
 	}
-	all := h.f.data.between(from, to, now)
-	offset = min(offset, len(all))
-	end := min(offset+size, len(all))
+	sessions, total := h.f.data.page(from, to, now, offset, size)
 	next := ""
-	if end < len(all) {
+	if end := min(offset, total) + len(sessions); end < total {
 		next = h.f.pages.issue(q, end, now)
 	}
-	sessions := append([]api.ChatSession{}, all[offset:end]...)
 	resp := apiserver.ReportChatSessions200JSONResponse{Body: api.ChatSessionsReport{
 		From:          &openapi_types.Date{Time: from},
 		To:            &openapi_types.Date{Time: to},
