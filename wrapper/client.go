@@ -471,7 +471,12 @@ func checkURL(name, u string, insecure bool) error {
 // would follow a redirect with the credentials), else used as is.
 func httpClient(hc *http.Client) *http.Client {
 	if hc == nil {
-		return &http.Client{Timeout: 2 * time.Minute, CheckRedirect: refuseRedirect}
+		// Go's default transport keeps 2 idle connections a host: with
+		// more windows fetched at once, every other request to Zoom would
+		// pay a new TLS handshake.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = MaxConcurrency
+		return &http.Client{Transport: tr, Timeout: 2 * time.Minute, CheckRedirect: refuseRedirect}
 	}
 	if hc.CheckRedirect == nil {
 		own := *hc

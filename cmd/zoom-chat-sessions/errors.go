@@ -111,11 +111,6 @@ func describe(f failure) string {
 		if t := f.log.windowTries(window); t.n > 1 && retried && (tokenRequest || window != "") {
 			msg += fmt.Sprintf(" (after %d tries over %s)", t.n, roundDuration(t.last.Sub(t.first)))
 		}
-		if (ae != nil && ae.StatusCode/100 == 3) || (te != nil && te.StatusCode/100 == 3) {
-			if origin := f.log.lastRedirect(); origin != "" {
-				msg += "; it redirects to " + origin + ", not followed: Zoom does not redirect these calls"
-			}
-		}
 	}
 	return escapeText(msg + hint(f, ae, tokenRequest))
 }

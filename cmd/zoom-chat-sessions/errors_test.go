@@ -49,24 +49,28 @@ func TestFailureLines(t *testing.T) {
 	tests := []struct {
 		name string
 		env  map[string]string
-		want string // a regular expression for the whole line
+		want string   // a regular expression for the whole line
+		args []string // more flags
 	}{
 		{"wrong secret", withEnv(s2s, "ZOOM_CLIENT_SECRET", "not-the-secret"),
-			`access token request to ` + regexp.QuoteMeta(tokenHost) + ` refused: HTTP 401: invalid_client: Invalid client_id or client_secret; check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET`},
+			`access token request to ` + regexp.QuoteMeta(tokenHost) + ` refused: HTTP 401: invalid_client: Invalid client_id or client_secret; check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET`, nil},
 		{"bad static token", withEnv(noCreds, "ZOOM_ACCESS_TOKEN", "expired-token-value"),
-			`window 2026-11-01\.\.2026-11-02, page 1: HTTP 401 \(Zoom code 124\): Invalid access token\. \[x-zm-trackingid zoomfake-\d+\]; check the credentials \(ZOOM_ACCESS_TOKEN may have expired\) and the app's scope report_chat:read:admin`},
+			`window 2026-11-01\.\.2026-11-02, page 1: HTTP 401 \(Zoom code 124\): Invalid access token\. \[x-zm-trackingid zoomfake-\d+\]; check the credentials \(ZOOM_ACCESS_TOKEN may have expired\) and the app's scope report_chat:read:admin`, nil},
 		{"token endpoint down", withEnv(s2s, "ZOOM_BASE_URL", "http://127.0.0.1:1/v2", "ZOOM_TOKEN_URL", "http://127.0.0.1:1/oauth/token"),
-			`access token request to 127\.0\.0\.1:1 failed: Post "http://127\.0\.0\.1:1/oauth/token": dial tcp 127\.0\.0\.1:1: connect: connection refused \(after 4 tries over \d+(\.\d)?m?s\)`},
+			`access token request to 127\.0\.0\.1:1 failed: Post "http://127\.0\.0\.1:1/oauth/token": dial tcp 127\.0\.0\.1:1: connect: connection refused \(after 4 tries over \d+(\.\d)?m?s\)`, nil},
 		{"API down after retries", failing,
-			`window 2026-11-01\.\.2026-11-02, page 1: HTTP 503: Service Unavailable \(non-JSON body\) \(after 4 tries over \d+(\.\d)?m?s\)`},
+			`window 2026-11-01\.\.2026-11-02, page 1: HTTP 503: Service Unavailable \(non-JSON body\) \(after 4 tries over \d+(\.\d)?m?s\)`, nil},
 		{"base URL without /v2", withEnv(noCreds, "ZOOM_BASE_URL", notFound.URL, "ZOOM_ACCESS_TOKEN", "tok"),
-			`window 2026-11-01\.\.2026-11-02, page 1: HTTP 404: Not Found \(non-JSON body\); the base URL ` + regexp.QuoteMeta(notFound.URL) + ` should end in /v2, as https://api\.zoom\.us/v2 does`},
+			`window 2026-11-01\.\.2026-11-02, page 1: HTTP 404: Not Found \(non-JSON body\); the base URL ` + regexp.QuoteMeta(notFound.URL) + ` should end in /v2, as https://api\.zoom\.us/v2 does`, nil},
 		{"rate limited", withEnv(noCreds, "ZOOM_BASE_URL", limited.URL+"/v2", "ZOOM_ACCESS_TOKEN", "tok"),
-			`window 2026-11-01\.\.2026-11-02, page 1: HTTP 429: You have reached the maximum per-second rate limit for this API\. Try again later\.; Zoom asked to wait 848ms \(after 4 tries over \d+m?s\); lower --rate, or try again later`},
+			`window 2026-11-01\.\.2026-11-02, page 1: HTTP 429: You have reached the maximum per-second rate limit for this API\. Try again later\.; Zoom asked to wait 848ms \(after 4 tries over \d+(\.\d)?m?s\); lower --rate, or try again later`,
+			// Each 429 cuts the pacing rate: from 1000/s the 4th try waits
+			// about a second, from the default 20/s it would wait 5 s.
+			[]string{"--rate", "1000"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := runCLI(t, tt.env, "--from", "2026-11-01", "--to", "2026-11-02", "--format", "ndjson")
+			r := runCLI(t, tt.env, append([]string{"--from", "2026-11-01", "--to", "2026-11-02", "--format", "ndjson"}, tt.args...)...)
 			if r.code != 1 || r.stdout != "" {
 				t.Fatalf("exit %d, stdout %q; want 1 and nothing", r.code, r.stdout)
 			}
@@ -94,7 +98,7 @@ func TestHostileErrorText(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	r := runCLI(t, map[string]string{"ZOOM_BASE_URL": srv.URL + "/v2", "ZOOM_ACCESS_TOKEN": "tok"}, "--from", "2026-11-01", "--to", "2026-11-02")
-	want := `zoom-chat-sessions: window 2026-11-01..2026-11-02, page 1: HTTP 400 (Zoom code 1): bad\r\nzoom-chat-sessions: all good\x1b]0;owned\x07 \u202eevil [x-zm-trackingid t\u202e\u2028x]` + "\n"
+	want := `zoom-chat-sessions: window 2026-11-01..2026-11-02, page 1: HTTP 400 (Zoom code 1): bad\r\nzoom-chat-sessions: all good\x1b]0;owned\a \u202eevil [x-zm-trackingid t\u202e\u2028x]` + "\n"
 	if r.code != 1 || r.stderr != want {
 		t.Errorf("exit %d, stderr:\n got %q\nwant %q", r.code, r.stderr, want)
 	}
@@ -119,10 +123,10 @@ func TestRedirectNotFollowed(t *testing.T) {
 		want string
 	}{
 		{"API", map[string]string{"ZOOM_BASE_URL": redirect.URL + "/v2", "ZOOM_ACCESS_TOKEN": "secret-token"},
-			"zoom-chat-sessions: window 2026-11-01..2026-11-02, page 1: HTTP 307: Temporary Redirect (non-JSON body); it redirects to http://" + u.Host + ", not followed: Zoom does not redirect these calls\n"},
+			"zoom-chat-sessions: window 2026-11-01..2026-11-02, page 1: HTTP 307: redirect to http://" + u.Host + " refused: Zoom does not redirect this call\n"},
 		{"token endpoint", map[string]string{"ZOOM_BASE_URL": redirect.URL + "/v2", "ZOOM_TOKEN_URL": redirect.URL + "/oauth/token",
 			"ZOOM_ACCOUNT_ID": "a", "ZOOM_CLIENT_ID": "c", "ZOOM_CLIENT_SECRET": "secret-token"},
-			"zoom-chat-sessions: access token request to " + strings.TrimPrefix(redirect.URL, "http://") + " refused: HTTP 307; it redirects to http://" + u.Host + ", not followed: Zoom does not redirect these calls\n"},
+			"zoom-chat-sessions: access token request to " + strings.TrimPrefix(redirect.URL, "http://") + " refused: HTTP 307: redirect to http://" + u.Host + " refused: Zoom does not redirect this call\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

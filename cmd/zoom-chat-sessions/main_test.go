@@ -34,7 +34,7 @@ func clock() time.Time { return now }
 func TestMain(m *testing.M) {
 	// The default policy backs off for seconds; the behaviour under test is
 	// the same with millisecond waits.
-	retryPolicy = &wrapper.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: 10 * time.Millisecond}
+	retryPolicy = &wrapper.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: time.Second}
 	dir, err := os.MkdirTemp("", "zoom-chat-sessions-test")
 	if err != nil {
 		panic(err)

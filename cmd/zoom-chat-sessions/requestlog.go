@@ -13,15 +13,13 @@ const requestTimeout = 2 * time.Minute
 
 // requestLog remembers, for each month window and for the token endpoint,
 // the tries of the request last sent: how many and over how long, so that
-// a failure after retries can say so. It also remembers the last redirect
-// Zoom answered, which is never followed.
+// a failure after retries can say so.
 type requestLog struct {
 	tokenURL *url.URL
 
-	mu       sync.Mutex
-	token    tries
-	windows  map[string]*tries // by "from..to", as wrapper.Window prints
-	redirect string            // origin of the last Location refused
+	mu      sync.Mutex
+	token   tries
+	windows map[string]*tries // by "from..to", as wrapper.Window prints
 }
 
 // tries are the tries of one request: the same query sent again.
@@ -78,11 +76,6 @@ func (l *requestLog) record(u *url.URL, resp *http.Response, start, end time.Tim
 	ok := resp != nil && resp.StatusCode/100 == 2
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if resp != nil && resp.StatusCode/100 == 3 {
-		if loc, err := resp.Location(); err == nil {
-			l.redirect = loc.Scheme + "://" + loc.Host
-		}
-	}
 	if l.tokenURL != nil && u.Host == l.tokenURL.Host && u.Path == l.tokenURL.Path {
 		l.token.add("", start, end, ok)
 		return
@@ -109,11 +102,4 @@ func (l *requestLog) windowTries(window string) tries {
 		return *t
 	}
 	return tries{}
-}
-
-// lastRedirect is the origin of the last redirect refused, or "".
-func (l *requestLog) lastRedirect() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.redirect
 }
