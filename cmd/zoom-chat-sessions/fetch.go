@@ -21,37 +21,11 @@ var retryPolicy *wrapper.RetryPolicy
 // happens, the writer is closed, so the output so far stays whole.
 func fetch(ctx context.Context, cfg *config, stdout, stderr io.Writer, showProgress bool, now func() time.Time) (err error) {
 	start := now()
-	opts := []wrapper.Option{
-		wrapper.WithRateLimit(cfg.rate),
-		wrapper.WithPageSize(cfg.pageSize),
-		wrapper.WithConcurrency(cfg.concurrency),
-		wrapper.WithRawJSON(cfg.format == "json" || cfg.format == "ndjson"),
-		wrapper.WithClock(now),
-	}
-	if retryPolicy != nil {
-		opts = append(opts, wrapper.WithRetryPolicy(*retryPolicy))
-	}
-	if cfg.demo {
-		// The fake runs in-process; the wrapper talks to it over loopback
-		// with Server-to-Server OAuth, the same code path as real use.
-		fake := zoomtest.NewServer(zoomtest.WithClock(now))
-		defer fake.Close()
-		opts = append(opts,
-			wrapper.WithBaseURL(fake.URL()),
-			wrapper.WithTokenURL(fake.TokenURL()),
-			wrapper.WithServerToServer(zoomtest.DefaultAccountID, zoomtest.DefaultClientID, zoomtest.DefaultClientSecret))
-	} else {
-		opts = append(opts, wrapper.WithBaseURL(cfg.baseURL), wrapper.WithTokenURL(cfg.tokenURL))
-		if cfg.creds.clientSecret != "" {
-			opts = append(opts, wrapper.WithServerToServer(cfg.creds.accountID, cfg.creds.clientID, cfg.creds.clientSecret))
-		} else {
-			opts = append(opts, wrapper.WithToken(cfg.creds.accessToken))
-		}
-	}
-	client, err := wrapper.New(opts...)
+	client, closeDemo, err := newClient(cfg, cfg.format == "json" || cfg.format == "ndjson", now)
 	if err != nil {
-		return &usageError{msg: err.Error()}
+		return err
 	}
+	defer closeDemo()
 	windows, err := wrapper.Windows(cfg.from, cfg.to)
 	if err != nil {
 		return &usageError{msg: err.Error()}
@@ -89,6 +63,46 @@ func fetch(ctx context.Context, cfg *config, stdout, stderr io.Writer, showProgr
 			st.Sessions, len(windows), st.Requests, now().Sub(start).Round(time.Millisecond))
 	}
 	return nil
+}
+
+// newClient builds the wrapper client of cfg (keeping Zoom's raw JSON if
+// raw), on the built-in fake Zoom with --demo; closeDemo stops that fake
+// (a no-op otherwise). Shared by fetch and sync.
+func newClient(cfg *config, raw bool, now func() time.Time) (client *wrapper.Client, closeDemo func(), err error) {
+	closeDemo = func() {}
+	opts := []wrapper.Option{
+		wrapper.WithRateLimit(cfg.rate),
+		wrapper.WithPageSize(cfg.pageSize),
+		wrapper.WithConcurrency(cfg.concurrency),
+		wrapper.WithRawJSON(raw),
+		wrapper.WithClock(now),
+	}
+	if retryPolicy != nil {
+		opts = append(opts, wrapper.WithRetryPolicy(*retryPolicy))
+	}
+	if cfg.demo {
+		// The fake runs in-process; the wrapper talks to it over loopback
+		// with Server-to-Server OAuth, the same code path as real use.
+		fake := zoomtest.NewServer(zoomtest.WithClock(now))
+		closeDemo = fake.Close
+		opts = append(opts,
+			wrapper.WithBaseURL(fake.URL()),
+			wrapper.WithTokenURL(fake.TokenURL()),
+			wrapper.WithServerToServer(zoomtest.DefaultAccountID, zoomtest.DefaultClientID, zoomtest.DefaultClientSecret))
+	} else {
+		opts = append(opts, wrapper.WithBaseURL(cfg.baseURL), wrapper.WithTokenURL(cfg.tokenURL))
+		if cfg.creds.clientSecret != "" {
+			opts = append(opts, wrapper.WithServerToServer(cfg.creds.accountID, cfg.creds.clientID, cfg.creds.clientSecret))
+		} else {
+			opts = append(opts, wrapper.WithToken(cfg.creds.accessToken))
+		}
+	}
+	client, err = wrapper.New(opts...)
+	if err != nil {
+		closeDemo()
+		return nil, func() {}, &usageError{msg: err.Error()}
+	}
+	return client, closeDemo, nil
 }
 
 // describe turns an error into one line that says what went wrong and what

@@ -45,6 +45,9 @@ const (
 // writes stdout and stderr, and returns the exit status. stderrIsTerminal
 // decides whether progress shows by default.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, stderrIsTerminal bool, now func() time.Time) int {
+	if len(args) > 0 && args[0] == "sync" {
+		return runSync(ctx, args[1:], getenv, stdout, stderr, stderrIsTerminal, now)
+	}
 	cfg, err := parseConfig(args, getenv, now())
 	if err != nil {
 		fmt.Fprintf(stderr, "zoom-chat-sessions: %v\n", err)
