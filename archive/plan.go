@@ -122,6 +122,10 @@ func plan(req Request, st state, today wrapper.Date) (Plan, error) {
 		}
 	}
 	if p.From.After(p.To) {
+		if isZero(req.From) {
+			return p, fmt.Errorf("archive: %w: to %s is before %s, where this sync would start (the last synced day, %s, less the overlap); give from",
+				wrapper.ErrRange, p.To, p.From, st.lastDay)
+		}
 		return p, fmt.Errorf("archive: %w: from %s is after to %s", wrapper.ErrRange, p.From, p.To)
 	}
 	var err error

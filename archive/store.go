@@ -31,6 +31,14 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // before it fails.
 const busyTimeout = 10 * time.Second
 
+// Memory budget: each connection caches up to cacheSize of the database
+// (SQLite's default, 2 MiB, makes a six-month backfill re-read its own
+// index pages from disk), and a Store opens at most maxConns connections.
+const (
+	cacheSize = 16 << 20
+	maxConns  = 4
+)
+
 // Open opens the archive at path, creating the file and its schema if
 // needed, and upgrading an older schema. The database is in WAL mode with
 // synchronous=FULL: a committed page survives a crash of the process or of
@@ -43,8 +51,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	dsn := dsn(path, "journal_mode(WAL)", "synchronous(FULL)", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()), "foreign_keys(1)") +
-		"&_txlock=immediate"
+	dsn := dsn(path, "journal_mode(WAL)", "synchronous(FULL)", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()),
+		"foreign_keys(1)", fmt.Sprintf("cache_size(-%d)", cacheSize>>10)) + "&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("archive: opening %s: %w", path, err)
@@ -57,6 +65,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("%w (database %s)", err, path)
 	}
+	db.SetMaxOpenConns(maxConns)
 	s.db = db
 	return s, nil
 }

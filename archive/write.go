@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/zoomkit/chatsessions/wrapper"
@@ -75,33 +74,38 @@ func (r *Run) WritePage(ctx context.Context, p *wrapper.Page) (Counts, error) {
 	return c, nil
 }
 
-// compareSQL is 1 when the stored row equals the
-// session as given, 0 when it differs, no row when the id is new.
-const compareSQL = `SELECT type IS ? AND name IS ? AND channel_id IS ? AND member_emails IS ? AND status IS ?
-		AND has_external_member = ? AND last_message_sent_time IS ? AND raw IS ? FROM sessions WHERE id = ?`
+// Statements of upsert, each taking the session's columns (in the order of
+// columns) then id, now and the window. A new id is inserted; for a known
+// one, compareSQL says whether the stored row equals the session, then
+// updateSQL (changed) or touchSQL (unchanged) writes it.
+const (
+	insertSQL = `INSERT INTO sessions(type, name, channel_id, member_emails, status, has_external_member,
+		last_message_sent_time, raw, id, first_seen_at, first_seen_window, last_seen_at, last_seen_window)
+		VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11) ON CONFLICT(id) DO NOTHING`
+	compareSQL = `SELECT type IS ?1 AND name IS ?2 AND channel_id IS ?3 AND member_emails IS ?4 AND status IS ?5
+		AND has_external_member = ?6 AND last_message_sent_time IS ?7 AND raw IS ?8 FROM sessions WHERE id = ?9`
+	updateSQL = `UPDATE sessions SET type = ?1, name = ?2, channel_id = ?3, member_emails = ?4, status = ?5,
+		has_external_member = ?6, last_message_sent_time = ?7, raw = ?8, last_seen_at = ?10, last_seen_window = ?11 WHERE id = ?9`
+	touchSQL = `UPDATE sessions SET last_seen_at = ?10, last_seen_window = ?11 WHERE id = ?9`
+)
 
-// upsert writes the sessions of p and counts them.
+// upsert writes the sessions of p and counts them. Inserting first makes a
+// backfill, where every id is new, one statement a session.
 func upsert(ctx context.Context, tx *sql.Tx, p *wrapper.Page, now string) (Counts, error) {
 	var c Counts
 	if len(p.Sessions) == 0 {
 		return c, nil
 	}
-	cmp, err := tx.PrepareContext(ctx, compareSQL)
-	if err != nil {
-		return c, err
+	var stmts [4]*sql.Stmt
+	for i, q := range []string{insertSQL, compareSQL, updateSQL, touchSQL} {
+		st, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			return c, err
+		}
+		defer st.Close()
+		stmts[i] = st
 	}
-	defer cmp.Close()
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO sessions(type, name, channel_id, member_emails, status, has_external_member,
-		last_message_sent_time, raw, id, first_seen_at, first_seen_window, last_seen_at, last_seen_window)
-		VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11)
-		ON CONFLICT(id) DO UPDATE SET type = excluded.type, name = excluded.name, channel_id = excluded.channel_id,
-			member_emails = excluded.member_emails, status = excluded.status,
-			has_external_member = excluded.has_external_member, last_message_sent_time = excluded.last_message_sent_time,
-			raw = excluded.raw, last_seen_at = excluded.last_seen_at, last_seen_window = excluded.last_seen_window`)
-	if err != nil {
-		return c, err
-	}
-	defer ins.Close()
+	ins, cmp, upd, touch := stmts[0], stmts[1], stmts[2], stmts[3]
 	window := p.Window.String()
 	for i := range p.Sessions {
 		s := &p.Sessions[i]
@@ -109,22 +113,30 @@ func upsert(ctx context.Context, tx *sql.Tx, p *wrapper.Page, now string) (Count
 			c.NoID++
 			continue
 		}
-		cols, err := columns(s)
+		args, err := columns(s)
 		if err != nil {
 			return c, fmt.Errorf("session %s: %w", s.ID, err)
 		}
-		var same bool
-		switch err := cmp.QueryRowContext(ctx, append(cols, s.ID)...).Scan(&same); {
-		case errors.Is(err, sql.ErrNoRows):
-			c.Added++
-		case err != nil:
+		args = append(args, s.ID, now, window)
+		res, err := ins.ExecContext(ctx, args...)
+		if err != nil {
 			return c, fmt.Errorf("session %s: %w", s.ID, err)
-		case same:
-			c.Unchanged++
-		default:
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			c.Added++
+			continue
+		}
+		var same bool
+		if err := cmp.QueryRowContext(ctx, args[:9]...).Scan(&same); err != nil {
+			return c, fmt.Errorf("session %s: %w", s.ID, err)
+		}
+		st := upd
+		if same {
+			st, c.Unchanged = touch, c.Unchanged+1
+		} else {
 			c.Updated++
 		}
-		if _, err := ins.ExecContext(ctx, append(cols, s.ID, now, window)...); err != nil {
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return c, fmt.Errorf("session %s: %w", s.ID, err)
 		}
 	}

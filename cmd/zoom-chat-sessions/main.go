@@ -10,6 +10,9 @@
 //	zoom-chat-sessions --demo
 //	zoom-chat-sessions --from 2026-06-01 --to 2026-11-26 --format ndjson > sessions.ndjson
 //
+// `zoom-chat-sessions sync --db FILE` archives the sessions in a SQLite file
+// instead, incrementally and resumably (see sync.go and package archive).
+//
 // Output goes to stdout; messages, progress and the table's summary to
 // stderr. Exit status: 0 success, 2 bad usage or input (found before any
 // request), 1 anything else.
