@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -97,6 +98,12 @@ func queryStrings(t *testing.T, db *sql.DB, q string) []string {
 	return out
 }
 
+// archivedIDs returns the IDs in the archive db, sorted.
+func archivedIDs(t *testing.T, db string) []string {
+	t.Helper()
+	return queryStrings(t, readDB(t, db), `SELECT id FROM sessions ORDER BY id`)
+}
+
 // waitUntil polls cond every few milliseconds for up to 30 seconds.
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -130,13 +137,11 @@ func killed(t *testing.T, bin, db string, srv *zoomtest.Server, cond func(*sql.D
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
+	r := readDB(t, db)
 	waitUntil(t, "the sync has written enough", func() bool {
-		if _, err := os.Stat(db); err != nil {
-			return false
-		}
 		var n int
-		err := readDB(t, db).QueryRow(`SELECT count(*) FROM windows`).Scan(&n)
-		return err == nil && n > 0 && cond(readDB(t, db))
+		err := r.QueryRow(`SELECT count(*) FROM windows`).Scan(&n) // fails until the schema exists
+		return err == nil && n > 0 && cond(r)
 	})
 	if err := c.Process.Kill(); err != nil {
 		t.Fatal(err)
@@ -223,7 +228,40 @@ func TestSyncBinary(t *testing.T) {
 			t.Errorf("the two runs sent %d requests (%d + %d), want %d (one clean sync) to %d", total, first, len(windows), cleanRequests, cleanRequests+10)
 		}
 		t.Logf("killed run %d requests, resumed run %d, clean sync %d", first, len(windows), cleanRequests)
-		if diff := cmp.Diff(wantIDs, queryStrings(t, readDB(t, db), `SELECT id FROM sessions ORDER BY id`)); diff != "" {
+		if diff := cmp.Diff(wantIDs, archivedIDs(t, db)); diff != "" {
+			t.Errorf("archive after the resume (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("SIGINT then resume", func(t *testing.T) {
+		srv := zoomtest.NewServer(zoomtest.WithT(t), zoomtest.WithSessionsPerDay(perDay), zoomtest.WithLatency(2*time.Millisecond))
+		db := filepath.Join(t.TempDir(), "archive.db")
+		c := newSyncCmd(bin, db, srv, args...)
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		r := readDB(t, db)
+		waitUntil(t, "the sync has written a page", func() bool {
+			var n int
+			err := r.QueryRow(`SELECT count(*) FROM sessions`).Scan(&n) // fails until the schema exists
+			return err == nil && n > 0
+		})
+		if err := c.Process.Signal(syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		_ = c.Wait()
+		want := "zoom-chat-sessions sync: interrupted; every page written is kept, run sync again to resume\n"
+		if code := c.ProcessState.ExitCode(); code != 1 || c.stderr.String() != want {
+			t.Fatalf("exit %d, stderr %q; want 1 and %q", code, c.stderr.String(), want)
+		}
+		if n, w := queryInt(t, r, `SELECT count(*) FROM syncs WHERE finished_at IS NULL`), queryInt(t, r, `SELECT count(*) FROM writer`); n != 1 || w != 0 {
+			t.Errorf("%d unfinished syncs and %d writer rows after the interrupt, want 1 and 0", n, w)
+		}
+		c = newSyncCmd(bin, db, srv, args...)
+		if code := c.run(t); code != 0 || !strings.Contains(c.stderr.String(), "resuming an unfinished sync") {
+			t.Fatalf("resumed sync: exit %d, stderr %s", code, c.stderr.String())
+		}
+		if diff := cmp.Diff(wantIDs, archivedIDs(t, db)); diff != "" {
 			t.Errorf("archive after the resume (-want +got):\n%s", diff)
 		}
 	})
@@ -256,7 +294,7 @@ func TestSyncBinary(t *testing.T) {
 		if i := slices.Index(windows, window); i < 0 || tokens[i] {
 			t.Errorf("window %s (left at page %d) resumed with its expired token, or not at all (request %d of the resumed run)", window, pages, i)
 		}
-		if diff := cmp.Diff(wantIDs, queryStrings(t, readDB(t, db), `SELECT id FROM sessions ORDER BY id`)); diff != "" {
+		if diff := cmp.Diff(wantIDs, archivedIDs(t, db)); diff != "" {
 			t.Errorf("archive after the resume (-want +got):\n%s", diff)
 		}
 		// The restarted window's first pages were written before the kill.
@@ -289,7 +327,7 @@ func TestSyncBinary(t *testing.T) {
 		if diff := cmp.Diff(want, slices.Compact(windows)); diff != "" {
 			t.Errorf("second sync's windows (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff(wantIDs, queryStrings(t, readDB(t, db), `SELECT id FROM sessions ORDER BY id`)); diff != "" {
+		if diff := cmp.Diff(wantIDs, archivedIDs(t, db)); diff != "" {
 			t.Errorf("archive after two syncs (-want +got):\n%s", diff)
 		}
 	})
@@ -303,12 +341,10 @@ func TestSyncBinary(t *testing.T) {
 		}
 		aDone := make(chan struct{})
 		go func() { _ = a.Wait(); close(aDone) }()
+		r := readDB(t, db)
 		waitUntil(t, "the first sync has written a page", func() bool {
-			if _, err := os.Stat(db); err != nil {
-				return false
-			}
 			var pid, n int
-			err := readDB(t, db).QueryRow(`SELECT (SELECT pid FROM writer), (SELECT count(*) FROM sessions)`).Scan(&pid, &n)
+			err := r.QueryRow(`SELECT (SELECT pid FROM writer), (SELECT count(*) FROM sessions)`).Scan(&pid, &n)
 			return err == nil && pid == a.Process.Pid && n > 0
 		})
 		b := newSyncCmd(bin, db, srv, args...)
@@ -327,7 +363,7 @@ func TestSyncBinary(t *testing.T) {
 		if code := a.ProcessState.ExitCode(); code != 0 {
 			t.Fatalf("first sync: exit %d, stderr %s", code, a.stderr.String())
 		}
-		if diff := cmp.Diff(wantIDs, queryStrings(t, readDB(t, db), `SELECT id FROM sessions ORDER BY id`)); diff != "" {
+		if diff := cmp.Diff(wantIDs, archivedIDs(t, db)); diff != "" {
 			t.Errorf("archive (-want +got):\n%s", diff)
 		}
 	})
@@ -361,7 +397,7 @@ func TestSyncBinary(t *testing.T) {
 		if diff := cmp.Diff([]string{gap}, got); diff != "" {
 			t.Errorf("table gaps (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff(wantIDs, queryStrings(t, readDB(t, db), `SELECT id FROM sessions ORDER BY id`)); diff != "" {
+		if diff := cmp.Diff(wantIDs, archivedIDs(t, db)); diff != "" {
 			t.Errorf("archive (-want +got):\n%s", diff)
 		}
 	})
