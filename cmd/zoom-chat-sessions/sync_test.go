@@ -129,9 +129,9 @@ func todayUTC() wrapper.Date { return wrapper.DateOf(time.Now().UTC()) }
 
 func earliest() wrapper.Date { return todayUTC().AddMonths(-6) }
 
-// killed starts a sync of db, waits until cond says enough is written
-// (reading the db as it is written), then SIGKILLs it.
-func killed(t *testing.T, bin, db string, srv *zoomtest.Server, cond func(*sql.DB) bool, args ...string) {
+// started starts a sync of db and waits until cond, given a reader of db,
+// says it has written enough (reading the db as it is written).
+func started(t *testing.T, bin, db string, srv *zoomtest.Server, cond func(*sql.DB) bool, args ...string) *syncCmd {
 	t.Helper()
 	c := newSyncCmd(bin, db, srv, args...)
 	if err := c.Start(); err != nil {
@@ -140,9 +140,16 @@ func killed(t *testing.T, bin, db string, srv *zoomtest.Server, cond func(*sql.D
 	r := readDB(t, db)
 	waitUntil(t, "the sync has written enough", func() bool {
 		var n int
-		err := r.QueryRow(`SELECT count(*) FROM windows`).Scan(&n) // fails until the schema exists
+		err := r.QueryRow(`SELECT count(*) FROM sessions`).Scan(&n) // fails until the schema exists
 		return err == nil && n > 0 && cond(r)
 	})
+	return c
+}
+
+// killed starts a sync of db, waits until cond, then SIGKILLs it.
+func killed(t *testing.T, bin, db string, srv *zoomtest.Server, cond func(*sql.DB) bool, args ...string) {
+	t.Helper()
+	c := started(t, bin, db, srv, cond, args...)
 	if err := c.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -236,16 +243,7 @@ func TestSyncBinary(t *testing.T) {
 	t.Run("SIGINT then resume", func(t *testing.T) {
 		srv := zoomtest.NewServer(zoomtest.WithT(t), zoomtest.WithSessionsPerDay(perDay), zoomtest.WithLatency(2*time.Millisecond))
 		db := filepath.Join(t.TempDir(), "archive.db")
-		c := newSyncCmd(bin, db, srv, args...)
-		if err := c.Start(); err != nil {
-			t.Fatal(err)
-		}
-		r := readDB(t, db)
-		waitUntil(t, "the sync has written a page", func() bool {
-			var n int
-			err := r.QueryRow(`SELECT count(*) FROM sessions`).Scan(&n) // fails until the schema exists
-			return err == nil && n > 0
-		})
+		c := started(t, bin, db, srv, func(*sql.DB) bool { return true }, args...)
 		if err := c.Process.Signal(syscall.SIGINT); err != nil {
 			t.Fatal(err)
 		}
@@ -254,6 +252,7 @@ func TestSyncBinary(t *testing.T) {
 		if code := c.ProcessState.ExitCode(); code != 1 || c.stderr.String() != want {
 			t.Fatalf("exit %d, stderr %q; want 1 and %q", code, c.stderr.String(), want)
 		}
+		r := readDB(t, db)
 		if n, w := queryInt(t, r, `SELECT count(*) FROM syncs WHERE finished_at IS NULL`), queryInt(t, r, `SELECT count(*) FROM writer`); n != 1 || w != 0 {
 			t.Errorf("%d unfinished syncs and %d writer rows after the interrupt, want 1 and 0", n, w)
 		}
@@ -335,18 +334,12 @@ func TestSyncBinary(t *testing.T) {
 	t.Run("concurrent syncs", func(t *testing.T) {
 		srv := zoomtest.NewServer(zoomtest.WithT(t), zoomtest.WithSessionsPerDay(perDay), zoomtest.WithLatency(20*time.Millisecond))
 		db := filepath.Join(t.TempDir(), "archive.db")
-		a := newSyncCmd(bin, db, srv, args...)
-		if err := a.Start(); err != nil {
-			t.Fatal(err)
+		a := started(t, bin, db, srv, func(*sql.DB) bool { return true }, args...)
+		if pid := queryInt(t, readDB(t, db), `SELECT pid FROM writer`); pid != a.Process.Pid {
+			t.Fatalf("writer pid %d, want the first sync's %d", pid, a.Process.Pid)
 		}
 		aDone := make(chan struct{})
 		go func() { _ = a.Wait(); close(aDone) }()
-		r := readDB(t, db)
-		waitUntil(t, "the first sync has written a page", func() bool {
-			var pid, n int
-			err := r.QueryRow(`SELECT (SELECT pid FROM writer), (SELECT count(*) FROM sessions)`).Scan(&pid, &n)
-			return err == nil && pid == a.Process.Pid && n > 0
-		})
 		b := newSyncCmd(bin, db, srv, args...)
 		code := b.run(t)
 		select {
