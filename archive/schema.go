@@ -67,6 +67,15 @@ var migrations = []string{
 // migrate brings db to SchemaVersion, in one write transaction so two
 // processes opening a new file at once do not both create it.
 func migrate(ctx context.Context, db *sql.DB) error {
+	// Most opens find the schema current: check without taking the write
+	// lock, which a running sync holds page after page.
+	var current int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return fmt.Errorf("archive: schema: reading user_version: %w", err)
+	}
+	if current == SchemaVersion {
+		return nil
+	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("archive: schema: %w", err)
