@@ -155,6 +155,7 @@ JSON or NDJSON on stdout or in a file.
 
 Usage:
   zoom-chat-sessions [flags]
+  zoom-chat-sessions sync --db FILE [flags]   archive into SQLite (see sync --help)
 
 Credentials come from the environment only:
   ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET   Server-to-Server OAuth
