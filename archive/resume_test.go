@@ -39,6 +39,22 @@ func interrupted(t *testing.T, s *archive.Store, c *wrapper.Client, req archive.
 	t.Fatalf("the sync ended after %d pages, before the interruption", n)
 }
 
+// settled returns how many requests srv has seen once no new one arrived
+// for 200 ms: a request the interrupted client cancelled in flight may
+// reach the fake's log after the client returned.
+func settled(srv *zoomtest.Server) int {
+	n := len(srv.Requests())
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+		m := len(srv.Requests())
+		if m == n {
+			break
+		}
+		n = m
+	}
+	return n
+}
+
 // 2026-10-01..10-31 at 10 sessions a day and 50 a page is 7 pages; the
 // range below is three windows of 6, 7 and 6 pages (300, 310 and 260
 // sessions).
@@ -54,7 +70,7 @@ func TestResumeAtSavedToken(t *testing.T) {
 	interrupted(t, s, client(t, srv, clk, wrapper.WithPageSize(50), wrapper.WithMemoryBudget(archive.ReadAheadBudget(1, 50))), resumeReq, 10)
 
 	clk.Advance(10 * time.Minute) // the token is still valid
-	n := len(srv.Requests())
+	n := settled(srv)
 	run, err := s.Start(t.Context(), resumeReq)
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +120,7 @@ func TestResumeAfterTokenExpired(t *testing.T) {
 	interrupted(t, s, client(t, srv, clk, wrapper.WithPageSize(50), wrapper.WithMemoryBudget(archive.ReadAheadBudget(1, 50))), resumeReq, 10)
 
 	clk.Advance(wrapper.PageTokenTTL + time.Second)
-	n := len(srv.Requests())
+	n := settled(srv)
 	_, sum := syncOnce(t, s, client(t, srv, clk, wrapper.WithPageSize(50), wrapper.WithMemoryBudget(archive.ReadAheadBudget(1, 50))), resumeReq)
 	got := requests(srv, n)
 	if diff := cmp.Diff([]string{"2026-10-01..2026-10-31", "2026-11-01..2026-11-26"}, windowsOf(got)); diff != "" {

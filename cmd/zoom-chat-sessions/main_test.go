@@ -56,7 +56,7 @@ var (
 // binary builds the command once and returns its path. Tests that need a
 // real process (signals, pipes, a pseudo-terminal) run it; -short skips
 // them.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")
