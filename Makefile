@@ -39,11 +39,18 @@ check: check-generated lint test
 
 ## bench: benchmarks with their baselines, in one run. CPUPerSession reports
 ##   wrapper/baseline (typed, and raw as for ndjson) against a plain
-##   net/http+encoding/json loop measured in the same iterations;
-##   SixMonthWallTime wall/ideal; Heap1M the peak heap over 1M sessions.
+##   net/http+encoding/json loop measured in the same iterations; Decode the
+##   single-pass decoder against encoding/json; SixMonthWallTime wall/ideal;
+##   Heap1M the peak heap over 1M sessions; CLICPU the binary's CPU per
+##   session (csv, ndjson) against the plain loop; EndToEnd the binary against
+##   the fake at Zoom's limit and under a shared budget (wall/bound,
+##   wall/floor, 429s/page); Backfill sync's sessions/s written vs fetched.
 bench:
-	$(GO) test -run '^$$' -bench 'CPUPerSession|DecodePage|SixMonthWallTime' -benchtime 5x -count 3 -benchmem ./wrapper/
+	$(GO) test -run '^$$' -bench 'CPUPerSession|Decode|SixMonthWallTime' -benchtime 5x -count 3 -benchmem ./wrapper/
 	$(GO) test -run '^$$' -bench 'Heap1M' -benchtime 1x ./wrapper/
+	$(GO) test -run '^$$' -bench 'CLICPU' -benchtime 3x -count 3 ./cmd/zoom-chat-sessions/
+	$(GO) test -run '^$$' -bench 'EndToEnd' -benchtime 1x ./cmd/zoom-chat-sessions/
+	$(GO) test -run '^$$' -bench 'Backfill' -benchtime 1x ./archive/
 
 ## demo: the CLI on the built-in fake Zoom and its sample data.
 demo:

@@ -165,24 +165,6 @@ func BenchmarkCPUPerSession(b *testing.B) {
 	}
 }
 
-// BenchmarkDecodePage is the client-side decode of one 300-session page,
-// without HTTP.
-func BenchmarkDecodePage(b *testing.B) {
-	page := benchPages(1)[0]
-	for _, raw := range []bool{false, true} {
-		b.Run("raw="+strconv.FormatBool(raw), func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(page)))
-			for b.Loop() {
-				if _, ss, err := decodeSessions(page, raw); err != nil || len(ss) != 300 {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*300), "ns/session")
-		})
-	}
-}
-
 // BenchmarkSixMonthWallTime pulls six months (7 calendar windows, 14
 // requests, longest window 4 pages) from a server with latency L per
 // request and reports wall time over max(requests/rate, longest×L).
