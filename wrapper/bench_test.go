@@ -251,6 +251,8 @@ func BenchmarkHeap1M(b *testing.B) {
 			next = strconv.Itoa(i + 1)
 		}
 		p["next_page_token"], _ = json.Marshal(next)
+		p["from"], _ = json.Marshal(r.URL.Query().Get("from")) // the answer is for the range asked
+		p["to"], _ = json.Marshal(r.URL.Query().Get("to"))
 		_ = json.NewEncoder(w).Encode(p)
 	}))
 	b.Cleanup(srv.Close)
