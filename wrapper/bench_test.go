@@ -72,19 +72,9 @@ const benchPagesN = 20 // 6000 sessions an op
 // baselinePull is the yardstick: a plain net/http + encoding/json loop into
 // typed structs, against the same server. It returns the sessions read.
 func baselinePull(b *testing.B, hc *http.Client, url string) int {
-	type session struct {
-		ID                  string    `json:"id"`
-		Type                string    `json:"type"`
-		Name                string    `json:"name"`
-		ChannelID           string    `json:"channel_id"`
-		MemberEmails        []string  `json:"member_emails"`
-		Status              string    `json:"status"`
-		HasExternalMember   bool      `json:"has_external_member"`
-		LastMessageSentTime time.Time `json:"last_message_sent_time"`
-	}
 	type page struct {
-		NextPageToken string    `json:"next_page_token"`
-		Sessions      []session `json:"sessions"`
+		NextPageToken string       `json:"next_page_token"`
+		Sessions      []refSession `json:"sessions"`
 	}
 	n, token := 0, ""
 	for {
