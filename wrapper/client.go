@@ -85,6 +85,7 @@ type Client struct {
 		windows, pages, requests, sessions, retries, restarts, tokens atomic.Int64
 		rateLimited, duplicates, waitingNanos                         atomic.Int64
 		received                                                      atomic.Int64 // pages received from Zoom
+		coveredNanos                                                  atomic.Int64 // Stats.Covered
 	}
 }
 
@@ -423,6 +424,13 @@ type Stats struct {
 	// rate, lowered while Zoom answers 429 and probed back up after; +Inf
 	// when unlimited.
 	Rate float64
+	// Covered is how much of the windows' time the pages fetched so far
+	// reach, summed over windows: a window counts up to its newest session
+	// fetched (Zoom lists a window's sessions oldest first), and whole once
+	// its last page is in. Pages fetched ahead of the caller count, so
+	// Covered over the range's length is the share of the pull done, for an
+	// estimate of the time left.
+	Covered time.Duration
 }
 
 // Stats returns a snapshot of the running totals, for progress and summary
@@ -440,6 +448,7 @@ func (c *Client) Stats() Stats {
 		Duplicates:    c.stats.duplicates.Load(),
 		Waiting:       time.Duration(c.stats.waitingNanos.Load()),
 		Rate:          c.pacer.currentRate(),
+		Covered:       time.Duration(c.stats.coveredNanos.Load()),
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"time"
 )
 
 // maxPagesWithoutNew is how many pages in a row, past the furthest page a
@@ -52,6 +53,27 @@ type windowPager struct {
 	stalled    int   // restarts in a row whose pass yielded no new ID
 	sentAtPass int   // len(sent) when the pass began
 	lastErr    error // the page-token refusal of the last restart
+
+	covered time.Duration // of the window, counted in Stats.Covered
+}
+
+// cover counts, in Stats.Covered, how far into the window the fetched
+// sessions reach (all of it once done): never back, never past its end.
+func (p *windowPager) cover(sessions []Session, done bool) {
+	start, end := p.window.From.Time(time.UTC), p.window.To.AddDays(1).Time(time.UTC)
+	reach := p.covered
+	if done {
+		reach = end.Sub(start)
+	}
+	for i := range sessions {
+		if t := sessions[i].LastMessageSentTime; t.After(start) && t.Before(end) {
+			reach = max(reach, t.Sub(start))
+		}
+	}
+	if reach > p.covered {
+		p.c.stats.coveredNanos.Add(int64(reach - p.covered))
+		p.covered = reach
+	}
 }
 
 // newWindowPager starts at cur: its saved token while younger than
@@ -96,6 +118,7 @@ func (p *windowPager) NextPage(ctx context.Context) (*Page, error) {
 			return nil, p.fail(err)
 		}
 		p.fetched++
+		p.cover(body.sessions, body.next == "")
 		fresh, ids := p.keepNew(body.sessions)
 		page := &Page{Window: p.window, Number: p.number, Token: p.token, NextPageToken: body.next, Sessions: fresh, Received: received}
 		replay := p.number <= p.reached // a page seen before this restart

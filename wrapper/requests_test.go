@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestExactRequestSequence(t *testing.T) {
@@ -35,7 +36,7 @@ func TestExactRequestSequence(t *testing.T) {
 		t.Fatalf("requests:\n got %q\nwant %q", g, wantQ)
 	}
 	st := c.Stats()
-	if st != (Stats{Windows: 3, Pages: 5, Sessions: 901, Requests: 5, Rate: inf}) {
+	if st != (Stats{Windows: 3, Pages: 5, Sessions: 901, Requests: 5, Rate: inf, Covered: 47 * 24 * time.Hour}) {
 		t.Errorf("stats = %+v", st)
 	}
 	for _, a := range f.authHeaders() {

@@ -41,7 +41,7 @@ func TestZoomtestFaultsRecovered(t *testing.T) {
 	if got := requestLines(srv0.Requests(), pageOf); !slices.Equal(got, cleanLines) || len(clean) != 570 {
 		t.Fatalf("clean run: %d sessions, requests\n%s", len(clean), strings.Join(got, "\n"))
 	}
-	cleanStats := wrapper.Stats{Windows: 2, Pages: 7, Sessions: 570, Requests: 7, Rate: math.Inf(1)}
+	cleanStats := wrapper.Stats{Windows: 2, Pages: 7, Sessions: 570, Requests: 7, Rate: math.Inf(1), Covered: 57 * 24 * time.Hour}
 
 	noKeepAlive := func(t *testing.T) *http.Client {
 		tr := http.DefaultTransport.(*http.Transport).Clone()

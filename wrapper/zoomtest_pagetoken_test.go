@@ -121,7 +121,7 @@ func TestZoomtestPageTokenTTL(t *testing.T) {
 				t.Errorf("%d requests, %d expired tokens, %d pages fetched again; want %d expired", len(reqs), expired, restartPages, len(stalls))
 			}
 			want := wrapper.Stats{Windows: 1, Pages: 62, Sessions: 620, Requests: int64(len(reqs)), Restarts: int64(len(stalls)),
-				Duplicates: int64(10 * restartPages), Rate: math.Inf(1)}
+				Duplicates: int64(10 * restartPages), Rate: math.Inf(1), Covered: 31 * 24 * time.Hour}
 			if got := c.Stats(); got != want {
 				t.Errorf("client stats %+v, want %+v", got, want)
 			}

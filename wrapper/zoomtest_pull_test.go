@@ -87,7 +87,7 @@ func TestZoomtestSixMonthsS2S(t *testing.T) {
 			t.Errorf("concurrency %d: requests per window %v, want %v", conc, st.Windows, wantWindowReqs)
 		}
 		cs := c.Stats()
-		if cs != (wrapper.Stats{Windows: 7, Pages: int64(wantReqs), Sessions: int64(wantSessions), Requests: int64(wantReqs), TokenRequests: 1, Rate: math.Inf(1)}) {
+		if cs != (wrapper.Stats{Windows: 7, Pages: int64(wantReqs), Sessions: int64(wantSessions), Requests: int64(wantReqs), TokenRequests: 1, Rate: math.Inf(1), Covered: 184 * 24 * time.Hour}) {
 			t.Errorf("concurrency %d: client stats %+v", conc, cs)
 		}
 		// Every request of a window: the same from, to and page_size; a token
@@ -261,4 +261,29 @@ func TestZoomtestSixMonthRule(t *testing.T) {
 	}
 	t.Logf("%d clock instants checked", len(clocks))
 	checkNoViolations(t, srv)
+}
+
+// Stats.Covered counts the pages fetched ahead of the caller: while the
+// caller holds the first page, the other windows are fetched within the
+// budget, and Covered reaches the whole range.
+func TestZoomtestCoveredCountsReadAhead(t *testing.T) {
+	srv := startZoom(t)
+	c := zClient(t, srv, static(srv), wrapper.WithConcurrency(3), wrapper.WithPageSize(100))
+	const days = 30 + 31 + 26 // 2026-09-01..2026-11-26
+	for p, err := range c.Pages(t.Context(), zd(t, "2026-09-01"), zd(t, "2026-11-26")) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Number != 1 {
+			t.Fatalf("page %d first", p.Number)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for c.Stats().Covered < days*24*time.Hour && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if st := c.Stats(); st.Covered != days*24*time.Hour || st.Pages != 1 {
+			t.Errorf("holding page 1: Covered %v with %d page yielded, want %v", st.Covered, st.Pages, days*24*time.Hour)
+		}
+		break
+	}
 }

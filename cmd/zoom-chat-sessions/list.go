@@ -165,7 +165,6 @@ func pull(ctx context.Context, z *zoom, cfg *config, out writer, rep *reporter) 
 			return written, &writeError{fmt.Errorf("writing output: %w", err)}
 		}
 		written += len(p.Sessions)
-		rep.page(p)
 	}
 	return written, nil
 }

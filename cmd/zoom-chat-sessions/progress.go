@@ -38,14 +38,12 @@ type reporter struct {
 	mode   progressMode
 	width  int // stderr's columns, in progressTerminal mode
 	client *wrapper.Client
-	total  int // windows in the range
-	from   time.Time
-	days   float64 // days in the range
+	total  int     // windows in the range
+	days   float64 // days in the windows
 	start  time.Time
 
 	mu       sync.Mutex
-	covered  float64 // days of the range yielded, for the time left
-	drawn    bool    // a progress line is on the terminal, not yet erased
+	drawn    bool // a progress line is on the terminal, not yet erased
 	stopOnce sync.Once
 	done     chan struct{}
 	wg       sync.WaitGroup
@@ -54,9 +52,8 @@ type reporter struct {
 // newReporter starts showing progress on w in mode for a pull of windows.
 func newReporter(w io.Writer, mode progressMode, width int, client *wrapper.Client, windows []wrapper.Window) *reporter {
 	r := &reporter{w: w, mode: mode, width: width, client: client, total: len(windows), start: time.Now(), done: make(chan struct{})}
-	if len(windows) > 0 {
-		r.from = windows[0].From.Time(time.UTC)
-		r.days = windows[len(windows)-1].To.AddDays(1).Time(time.UTC).Sub(r.from).Hours() / 24
+	for _, w := range windows {
+		r.days += w.To.AddDays(1).Time(time.UTC).Sub(w.From.Time(time.UTC)).Hours() / 24
 	}
 	if mode != progressOff {
 		r.wg.Go(r.loop)
@@ -97,29 +94,6 @@ func (r *reporter) output(write func() error) error {
 	return err
 }
 
-// page notes that p was written, for the estimate of the time left.
-func (r *reporter) page(p *wrapper.Page) {
-	if r.days == 0 {
-		return
-	}
-	end := p.Window.To.AddDays(1).Time(time.UTC)
-	at := p.Window.From.Time(time.UTC)
-	if p.Last() {
-		at = end
-	} else {
-		// Sessions come oldest first within a window: the newest one
-		// yielded tells how far into the window the pull is.
-		for i := range p.Sessions {
-			if t := p.Sessions[i].LastMessageSentTime; t.After(at) && t.Before(end) {
-				at = t
-			}
-		}
-	}
-	r.mu.Lock()
-	r.covered = max(r.covered, at.Sub(r.from).Hours()/24)
-	r.mu.Unlock()
-}
-
 // line is the progress line: everything the pull has met so far.
 func (r *reporter) line() string {
 	st := r.client.Stats()
@@ -130,19 +104,20 @@ func (r *reporter) line() string {
 		fmt.Fprintf(&b, "  retries %d", st.Retries)
 	}
 	fmt.Fprintf(&b, "  429s %d  waited %s  pacing %s  elapsed %s", st.RateLimited, roundDuration(st.Waiting), pace(st.Rate), elapsed.Round(time.Second))
-	if left, ok := r.left(elapsed); ok {
+	if left, ok := r.left(elapsed, st.Covered); ok {
 		fmt.Fprintf(&b, "  left ~%s", left)
 	}
 	return b.String()
 }
 
-// left estimates the time left from the share of the range's days
-// yielded, once there is enough to go on.
-func (r *reporter) left(elapsed time.Duration) (time.Duration, bool) {
+// left estimates the time left from the share of the range's days that
+// the pages fetched so far cover (wrapper.Stats.Covered, pages read ahead
+// of the output included), once there is enough to go on.
+func (r *reporter) left(elapsed, covered time.Duration) (time.Duration, bool) {
 	if r.days == 0 || elapsed < 2*time.Second {
 		return 0, false
 	}
-	f := r.covered / r.days
+	f := covered.Hours() / 24 / r.days
 	if f < 0.05 || f >= 1 {
 		return 0, false
 	}
