@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,24 +19,9 @@ import (
 var start = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
 // clock is a settable clock shared by a fake, a client and a store.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type clock = zoomtest.Clock
 
-func newClock() *clock { return &clock{t: start} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func newClock() *clock { return zoomtest.NewClock(start) }
 
 // fake starts a validating fake Zoom on clk.
 func fake(t *testing.T, clk *clock, opts ...zoomtest.Option) *zoomtest.Server {

@@ -34,7 +34,7 @@ func sessionIDs(pages []*wrapper.Page) []string {
 // A pull stopped after page 2 resumes at page 3 from the saved token: the two
 // pulls together yield every session once and send one request a page.
 func TestPagesAtResumesFromSavedToken(t *testing.T) {
-	clock := &zClock{t: zNow}
+	clock := zoomtest.NewClock(zNow)
 	srv := startZoom(t, zoomtest.WithSessionsPerDay(40), zoomtest.WithClock(clock.Now))
 	c := zClient(t, srv, static(srv), wrapper.WithPageSize(100), wrapper.WithClock(clock.Now))
 	w := wrapper.Window{From: zd(t, "2026-10-01"), To: zd(t, "2026-10-31")} // 1,240 sessions: 13 pages
@@ -80,7 +80,7 @@ func TestPagesAtResumesFromSavedToken(t *testing.T) {
 
 // A saved token older than PageTokenTTL is not sent: the window starts over.
 func TestPagesAtRestartsWithExpiredToken(t *testing.T) {
-	clock := &zClock{t: zNow}
+	clock := zoomtest.NewClock(zNow)
 	srv := startZoom(t, zoomtest.WithSessionsPerDay(40), zoomtest.WithClock(clock.Now))
 	c := zClient(t, srv, static(srv), wrapper.WithPageSize(100), wrapper.WithClock(clock.Now))
 	w := wrapper.Window{From: zd(t, "2026-10-01"), To: zd(t, "2026-10-31")}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,30 +21,6 @@ import (
 var zNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
 func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
-
-// zClock is a settable clock shared by a fake and a wrapper.
-type zClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *zClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *zClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func (c *zClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
 
 // zFastRetry keeps retried faults quick; MaxRetryAfter lets a fake's
 // Retry-After of about a second through.

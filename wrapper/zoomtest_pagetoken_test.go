@@ -31,7 +31,7 @@ type stallCase struct {
 // runStalls pulls October 2026 (620 sessions) on a settable clock, stalling
 // as tc says, and returns what came out.
 func runStalls(t *testing.T, tc stallCase) (srv *zoomtest.Server, c *wrapper.Client, pages []*wrapper.Page, err error) {
-	clk := &zClock{t: zNow}
+	clk := zoomtest.NewClock(zNow)
 	srv = startZoom(t, zoomtest.WithClock(clk.Now))
 	// A budget of one byte: one page ahead of the caller, so that waitIdle
 	// sees the wrapper wait for its caller.

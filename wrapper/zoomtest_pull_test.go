@@ -214,7 +214,7 @@ func TestZoomtestSixMonthRule(t *testing.T) {
 		}
 		clocks = append(clocks, m.Add(12*time.Hour))
 	}
-	clk := &zClock{}
+	clk := &zoomtest.Clock{}
 	srv = startZoom(t, zoomtest.WithClock(clk.Now), zoomtest.WithSessionsPerDay(1))
 	c = zClient(t, srv, static(srv), wrapper.WithClock(clk.Now))
 	direct := ownHTTPClient(t)

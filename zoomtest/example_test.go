@@ -81,3 +81,15 @@ func ExampleWithFaults() {
 	// 200 application/json
 	// 1
 }
+
+// A Clock shared by the fake and the client moves them together: here past
+// the 15 minutes a page token lives, without waiting.
+func ExampleClock() {
+	clock := zoomtest.NewClock(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
+	fake := zoomtest.NewServer(zoomtest.WithClock(clock.Now))
+	defer fake.Close()
+	// ... and wrapper.WithClock(clock.Now) for the client under test.
+	clock.Advance(15*time.Minute + time.Second)
+	fmt.Println(clock.Now().Format(time.RFC3339))
+	// Output: 2026-11-27T12:15:01Z
+}

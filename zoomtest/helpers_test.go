@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,25 +17,7 @@ import (
 // now is the fake clock's start in every test: a Friday afternoon in May 2026.
 var now = time.Date(2026, 5, 15, 14, 30, 0, 0, time.UTC)
 
-// clock is a settable clock for the fake.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: now} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func newClock() *zoomtest.Clock { return zoomtest.NewClock(now) }
 
 type answer struct {
 	Status int
@@ -90,7 +71,7 @@ func q(kv ...string) url.Values {
 }
 
 // startServer starts a fake on the test clock with contract checks failing the test.
-func startServer(t *testing.T, opts ...zoomtest.Option) (*zoomtest.Server, *clock) {
+func startServer(t *testing.T, opts ...zoomtest.Option) (*zoomtest.Server, *zoomtest.Clock) {
 	t.Helper()
 	c := newClock()
 	s := zoomtest.NewServer(append([]zoomtest.Option{zoomtest.WithClock(c.Now), zoomtest.WithT(t)}, opts...)...)
