@@ -33,6 +33,13 @@ func TestFailureLines(t *testing.T) {
 	}
 	_, failing := newFake(t, zoomtest.WithFaults(faults...))
 
+	// A 200 that is not a report page, with Zoom's text in it.
+	garbled := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"sessions":"tok-secret","next_page_token":5}`)
+	}))
+	t.Cleanup(garbled.Close)
+
 	notFound := httptest.NewServer(http.NotFoundHandler())
 	t.Cleanup(notFound.Close)
 
@@ -60,6 +67,8 @@ func TestFailureLines(t *testing.T) {
 			`access token request to 127\.0\.0\.1:1 failed: Post "http://127\.0\.0\.1:1/oauth/token": dial tcp 127\.0\.0\.1:1: connect: connection refused \(after 4 tries over \d+(\.\d)?m?s\)`, nil},
 		{"API down after retries", failing,
 			`window 2026-11-01\.\.2026-11-02, page 1: HTTP 503: Service Unavailable \(non-JSON body\) \(after 4 tries over \d+(\.\d)?m?s\)`, nil},
+		{"answer outside the contract after retries", withEnv(noCreds, "ZOOM_BASE_URL", garbled.URL+"/v2", "ZOOM_ACCESS_TOKEN", "tok"),
+			`window 2026-11-01\.\.2026-11-02, page 1: invalid response body: answer breaks Zoom's contract: sessions is a string, want an array; next_page_token is a number, want a string \(after 4 tries over \d+(\.\d)?m?s\)`, nil},
 		{"base URL without /v2", withEnv(noCreds, "ZOOM_BASE_URL", notFound.URL, "ZOOM_ACCESS_TOKEN", "tok"),
 			`window 2026-11-01\.\.2026-11-02, page 1: HTTP 404: Not Found \(non-JSON body\); the base URL ` + regexp.QuoteMeta(notFound.URL) + ` should end in /v2, as https://api\.zoom\.us/v2 does`, nil},
 		{"rate limited", withEnv(noCreds, "ZOOM_BASE_URL", limited.URL+"/v2", "ZOOM_ACCESS_TOKEN", "tok"),

@@ -87,7 +87,10 @@ func (l *requestLog) record(u *url.URL, resp *http.Response, start, end time.Tim
 		t = &tries{}
 		l.windows[key] = t
 	}
-	t.add(q.Get("next_page_token"), start, end, ok)
+	// A page's query changes with its token, so tries of the same query are
+	// retries even when they got a 2xx: the body can still be garbled or
+	// outside the contract, and is then asked for again.
+	t.add(q.Get("next_page_token"), start, end, false)
 }
 
 // windowTries returns the tries of the request last sent for window
