@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -21,9 +22,24 @@ type dataSet struct {
 	ownMode  bool
 	channels []channel
 
-	mu   sync.Mutex
-	days map[time.Time][]api.ChatSession
+	mu     sync.Mutex
+	days   map[time.Time]*generatedDay // cache, at most cacheSessions sessions
+	order  []time.Time                 // days in the cache, oldest entry first
+	cached int                         // sessions in the cache
+	limit  int                         // cacheSessions, smaller in tests
 }
+
+// generatedDay is one day's sessions, generated once while cached; other
+// days are generated at the same time, not one after the other.
+type generatedDay struct {
+	once     sync.Once
+	sessions []api.ChatSession
+}
+
+// cacheSessions bounds the sessions kept generated: a day is generated
+// again when it was dropped. At 1,000 sessions a day that holds well over
+// six months; at 86,400 a day, five days.
+const cacheSessions = 500_000
 
 type channel struct{ id, name string }
 
@@ -46,7 +62,7 @@ const (
 )
 
 func newDataSet(cfg config) *dataSet {
-	d := &dataSet{seed: cfg.seed, perDay: cfg.sessionsPerDay, days: map[time.Time][]api.ChatSession{}}
+	d := &dataSet{seed: cfg.seed, perDay: cfg.sessionsPerDay, days: map[time.Time]*generatedDay{}, limit: cacheSessions}
 	if cfg.ownSessions {
 		d.ownMode = true
 		for _, s := range cfg.sessions {
@@ -95,13 +111,32 @@ func (d *dataSet) between(from, to, now time.Time) []api.ChatSession {
 // day returns the generated sessions of one UTC day, oldest first.
 func (d *dataSet) day(day time.Time) []api.ChatSession {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if s, ok := d.days[day]; ok {
-		return s
+	g, ok := d.days[day]
+	if !ok {
+		g = &generatedDay{}
+		d.days[day] = g
+		d.order = append(d.order, day)
+		d.cached += d.perDay
+		for d.cached > d.limit && len(d.order) > 1 {
+			delete(d.days, d.order[0])
+			d.order = d.order[1:]
+			d.cached -= d.perDay
+		}
 	}
-	s := d.generate(day)
-	d.days[day] = s
-	return s
+	d.mu.Unlock()
+	g.once.Do(func() { g.sessions = d.generate(day) })
+	return g.sessions
+}
+
+// count returns how many of day's sessions happened by now, generating the
+// day only when now falls within it: every generated session lies within
+// its day, so an earlier day has all perDay of them.
+func (d *dataSet) count(day, now time.Time) int {
+	if !day.AddDate(0, 0, 1).After(now) {
+		return d.perDay
+	}
+	ss := d.day(day)
+	return sort.Search(len(ss), func(i int) bool { return ss[i].LastMessageSentTime.After(now) })
 }
 
 // generate makes perDay sessions for a day: each in its own slot of the day,
