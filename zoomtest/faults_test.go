@@ -113,3 +113,28 @@ func TestFaultKindString(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+// WithLatency is how long an answer takes from the request's arrival,
+// whatever it is (a page, a 429, an HTML 5xx); a FaultLatency hang comes
+// on top of it. The fake's own work is inside the latency: that part is a
+// performance property, measured by cmd/zoom-chat-sessions'
+// BenchmarkEndToEnd, not asserted here.
+func TestLatency(t *testing.T) {
+	const latency = 80 * time.Millisecond
+	s, _ := startServer(t, zoomtest.WithLatency(latency), zoomtest.WithSessionsPerDay(1000), zoomtest.WithRateLimit(1),
+		zoomtest.WithFaults(
+			zoomtest.Fault{Request: 3, Kind: zoomtest.FaultHTML5xx},
+			zoomtest.Fault{Request: 4, Kind: zoomtest.FaultLatency, Latency: 100 * time.Millisecond},
+		))
+	query := q("from", "2026-05-01", "to", "2026-05-31", "page_size", "300")
+	for i, want := range []struct {
+		status int
+		took   time.Duration
+	}{{200, latency}, {429, latency}, {502, latency}, {429, latency + 100*time.Millisecond}} {
+		start := time.Now()
+		a := get(t, noKeepAlive, s.URL(), s.AccessToken(), query)
+		if took := time.Since(start); a.Status != want.status || took < want.took {
+			t.Errorf("request %d: %d after %v, want %d after at least %v", i+1, a.Status, took, want.status, want.took)
+		}
+	}
+}

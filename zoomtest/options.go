@@ -123,7 +123,10 @@ func WithRateLimit(perSecond int) Option {
 // Retry-After at the next 00:00:00Z.
 func WithDailyLimit(n int) Option { return func(c *config) { c.dailyLimit = max(0, n) } }
 
-// WithLatency delays every API answer by d (real time, not the fake's clock).
+// WithLatency makes every API answer take d (real time, not the fake's
+// clock) from the request's arrival, as a network and a server would. The
+// fake's own work on the answer happens within d, not after it; only when
+// that work takes longer than d does an answer take longer.
 func WithLatency(d time.Duration) Option { return func(c *config) { c.latency = d } }
 
 // WithFaults scripts faults by API request number (see [Fault]).

@@ -88,7 +88,15 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveAPI numbers the request, validates it, applies faults, and answers
 // through a buffer so the answer is validated before the client sees it.
+//
+// Latency from [WithLatency] is measured from the request's arrival: the
+// fake builds and validates its answer within it, so an answer takes the
+// configured latency, not the latency plus the fake's own work (a few
+// milliseconds for a page of 300, which would otherwise add to every
+// request of a chain). A [FaultLatency] is a hang: it comes first, before
+// any work, as a server that stopped answering.
 func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now()
 	entry := f.begin(r)
 	in := f.checkRequest(entry.N, r)
 	fault := f.faultFor(entry.N, r)
@@ -96,25 +104,27 @@ func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if fault.Kind != FaultNone {
 		f.countFault()
 	}
-
-	if d := f.cfg.latency + fault.latency(); d > 0 {
-		t := time.NewTimer(d)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			f.finish(entry, 0)
-			return
-		}
+	if d := fault.latency(); d > 0 && !sleepUntil(r.Context(), arrived.Add(d)) {
+		f.finish(entry, 0)
+		return
 	}
+	due := arrived.Add(f.cfg.latency + fault.latency())
 
 	switch fault.Kind {
 	case FaultHTML5xx:
+		if !sleepUntil(r.Context(), due) {
+			f.finish(entry, 0)
+			return
+		}
 		status := fault.status()
 		f.finish(entry, status)
 		serveHTML5xx(w, status)
 		return
 	case FaultDropConnection:
+		if !sleepUntil(r.Context(), due) {
+			f.finish(entry, 0)
+			return
+		}
 		f.finish(entry, 0)
 		dropConnection(w)
 		return
@@ -129,12 +139,33 @@ func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if in != nil {
 		f.checkResponse(entry.N, in, rec)
 	}
+	if !sleepUntil(r.Context(), due) {
+		f.finish(entry, 0)
+		return
+	}
 	f.finish(entry, rec.status)
 	if fault.Kind == FaultTruncatedBody {
 		writeTruncated(w, rec)
 		return
 	}
 	rec.copyTo(w)
+}
+
+// sleepUntil waits for the real time t; it reports false if ctx ended first
+// (the client left).
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // answer applies authentication, rate limits and Zoom-shaped faults, then

@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	clientSecret := fs.String("client-secret", zoomtest.DefaultClientSecret, "OAuth client secret")
 	perDay := fs.Int("sessions-per-day", zoomtest.DefaultSessionsPerDay, "generated chat sessions per UTC day")
 	rate := fs.Int("rate", 0, "per-second request limit per account (0: none)")
-	latency := fs.Duration("latency", 0, "delay added to every API answer")
+	latency := fs.Duration("latency", 0, "time every API answer takes from the request's arrival")
 	seed := fs.Int64("seed", zoomtest.DefaultSeed, "seed of the generated sessions")
 	if err := fs.Parse(args); err != nil {
 		return err
