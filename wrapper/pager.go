@@ -76,6 +76,12 @@ func (p *windowPager) cover(sessions []Session, done bool) {
 	}
 }
 
+// left is how much of the window's time the sessions fetched have not yet
+// reached: the pacer serves the window with the most left first.
+func (p *windowPager) left() time.Duration {
+	return p.window.To.AddDays(1).Time(time.UTC).Sub(p.window.From.Time(time.UTC)) - p.covered
+}
+
 // newWindowPager starts at cur: its saved token while younger than
 // PageTokenTTL, else page 1.
 func (c *Client) newWindowPager(cur WindowCursor) *windowPager {
@@ -106,7 +112,7 @@ func (p *windowPager) NextPage(ctx context.Context) (*Page, error) {
 			}
 			p.tokens[h] = struct{}{}
 		}
-		body, err := p.c.fetchPage(ctx, p.window, p.token)
+		body, err := p.c.fetchPage(ctx, p.window, p.token, p.left())
 		received := p.c.now()
 		if err != nil {
 			if p.token != "" && errors.Is(err, ErrPageToken) {
