@@ -3,7 +3,6 @@ package wrapper
 import (
 	"context"
 	"math"
-	"slices"
 	"sync"
 	"time"
 )
@@ -33,35 +32,17 @@ const (
 // pacer spaces the requests of a Client: at most rate per second with
 // bursts of one, and none before a hold that a Retry-After puts on the
 // whole client. It is shared by every window.
-//
-// Requests wait in a queue and each slot goes to the waiting request whose
-// window has the most left to fetch (ties: the one that came first). When
-// the rate limit, not latency, is what slows a pull, every window cannot
-// run at full speed; serving the longest first keeps the windows that need
-// the most round trips moving, so the pull ends when the rate allows, not
-// when the longest window's share of the rate allows. When requests come
-// slower than the rate, nobody waits and the order does not matter.
 type pacer struct {
 	mu       sync.Mutex
 	max      float64   // configured rate; +Inf: unlimited, no adaptation
 	rate     float64   // current rate
 	next     time.Time // earliest time of the next request
 	hold     time.Time // no request before this (a Retry-After)
-	queue    []*ticket // requests waiting for a slot
-	seq      uint64    // tickets issued: the tie-break
-	timer    *time.Timer
+	gen      int       // bumped on each cut or hold: waiters re-queue
 	lastCut  time.Time // when the rate was last lowered
 	lastUp   time.Time // when the rate was last raised (or lowered)
 	accepted [acceptedRing]time.Time
 	nAcc     int // answers accepted so far
-}
-
-// ticket is one request waiting for the pacer.
-type ticket struct {
-	left   time.Duration // what its window has left to fetch: the most goes first
-	seq    uint64
-	waited time.Time      // the end of its own retry wait (see wait)
-	grant  chan time.Time // receives the time it may go; buffered
 }
 
 func newPacer(perSecond float64) *pacer {
@@ -78,93 +59,39 @@ func (p *pacer) currentRate() float64 {
 }
 
 // wait blocks until a request may go and returns when that is and how
-// long it waited. left is how much of its window is still to fetch: among
-// the requests waiting, the one with the most left goes first. A hold that
+// long it slept. A hold that
 // ends no later than waited (the caller already slept through it) is not
-// waited again. A 429 that cuts the rate or sets a hold while requests
-// wait slows them too: slots are given out when they come, at the rate of
-// that moment.
-func (p *pacer) wait(ctx context.Context, waited time.Time, left time.Duration) (sent time.Time, slept time.Duration, err error) {
-	start := time.Now()
-	t := &ticket{left: left, waited: waited, grant: make(chan time.Time, 1)}
-	p.mu.Lock()
-	p.seq++
-	t.seq = p.seq
-	p.queue = append(p.queue, t)
-	p.dispatch(start)
-	p.mu.Unlock()
-	select {
-	case sent := <-t.grant:
-		return sent, sent.Sub(start), nil
-	case <-ctx.Done():
+// waited again. If the rate is cut or a hold set while waiting, the slot is
+// given up and a new one taken, so a 429 slows requests already queued.
+func (p *pacer) wait(ctx context.Context, waited time.Time) (sent time.Time, slept time.Duration, err error) {
+	for {
 		p.mu.Lock()
-		if i := slices.Index(p.queue, t); i >= 0 {
-			p.queue = slices.Delete(p.queue, i, i+1)
+		now := time.Now()
+		p.probe(now)
+		at := now
+		if p.hold.After(waited) {
+			at = maxTime(at, p.hold)
 		}
-		// Granted meanwhile or not, the caller is gone; a granted slot is spent.
-		p.mu.Unlock()
-		return time.Time{}, time.Since(start), context.Cause(ctx)
-	}
-}
-
-// dispatch gives out the slots due by now, best ticket first, and sets the
-// timer for the next one. Called with p.mu held.
-func (p *pacer) dispatch(now time.Time) {
-	p.probe(now)
-	for len(p.queue) > 0 {
-		i := p.best(now)
-		if i < 0 {
-			p.wakeAt(p.hold) // every waiter is held back
-			return
-		}
-		if !p.unlimited() && now.Before(p.next) {
-			p.wakeAt(p.next)
-			return
-		}
-		t := p.queue[i]
-		p.queue = slices.Delete(p.queue, i, i+1)
-		t.grant <- now
 		if !p.unlimited() {
-			interval := time.Duration(float64(time.Second) / p.rate)
-			slot := p.next // a timer that fired late does not cost a slot
-			if now.Sub(slot) >= interval {
-				slot = now // idle: unused time is not saved up
+			at = maxTime(at, p.next)
+			p.next = at.Add(time.Duration(float64(time.Second) / p.rate))
+		}
+		gen := p.gen
+		p.mu.Unlock()
+		if d := at.Sub(now); d > 0 {
+			err := sleepCtx(ctx, d)
+			slept += time.Since(now)
+			if err != nil {
+				return time.Time{}, slept, err
 			}
-			p.next = slot.Add(interval)
+		}
+		p.mu.Lock()
+		changed := p.gen != gen
+		p.mu.Unlock()
+		if !changed {
+			return time.Now(), slept, nil
 		}
 	}
-}
-
-// best returns the index of the ticket to serve now, -1 if every one is
-// held back by a Retry-After. Called with p.mu held.
-func (p *pacer) best(now time.Time) int {
-	held := now.Before(p.hold)
-	b := -1
-	for i, t := range p.queue {
-		if held && p.hold.After(t.waited) {
-			continue
-		}
-		if b < 0 || t.left > p.queue[b].left || (t.left == p.queue[b].left && t.seq < p.queue[b].seq) {
-			b = i
-		}
-	}
-	return b
-}
-
-// wakeAt makes the timer run dispatch at t. Called with p.mu held.
-func (p *pacer) wakeAt(t time.Time) {
-	d := max(time.Until(t), 0)
-	if p.timer == nil {
-		p.timer = time.AfterFunc(d, p.tick)
-		return
-	}
-	p.timer.Reset(d)
-}
-
-func (p *pacer) tick() {
-	p.mu.Lock()
-	p.dispatch(time.Now())
-	p.mu.Unlock()
 }
 
 // probe raises the rate by probeStep when the last change is probeEvery
@@ -195,7 +122,7 @@ func (p *pacer) limited(sent time.Time, retryAfter time.Duration) {
 	now := time.Now()
 	if retryAfter > 0 && now.Add(retryAfter).After(p.hold) {
 		p.hold = now.Add(retryAfter)
-		p.dispatch(now) // the waiters wait for the hold
+		p.gen++
 	}
 	if p.unlimited() || !sent.After(p.lastCut) {
 		return
@@ -204,7 +131,7 @@ func (p *pacer) limited(sent time.Time, retryAfter time.Duration) {
 	p.rate = max(r, min(minRate, p.max))
 	p.lastCut, p.lastUp = now, now
 	p.next = now.Add(time.Duration(float64(time.Second) / p.rate))
-	p.dispatch(now) // the waiters wait for the new pace
+	p.gen++
 }
 
 // acceptedRate is the answers accepted per second over the last
@@ -219,4 +146,11 @@ func (p *pacer) acceptedRate(now time.Time) float64 {
 		n++
 	}
 	return float64(n) / span.Seconds()
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

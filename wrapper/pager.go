@@ -76,12 +76,6 @@ func (p *windowPager) cover(sessions []Session, done bool) {
 	}
 }
 
-// left is how much of the window's time the sessions fetched have not yet
-// reached: the pacer serves the window with the most left first.
-func (p *windowPager) left() time.Duration {
-	return p.window.To.AddDays(1).Time(time.UTC).Sub(p.window.From.Time(time.UTC)) - p.covered
-}
-
 // newWindowPager starts at cur: its saved token while younger than
 // PageTokenTTL, else page 1.
 func (c *Client) newWindowPager(cur WindowCursor) *windowPager {
@@ -112,7 +106,7 @@ func (p *windowPager) NextPage(ctx context.Context) (*Page, error) {
 			}
 			p.tokens[h] = struct{}{}
 		}
-		body, err := p.c.fetchPage(ctx, p.window, p.token, p.left())
+		body, err := p.c.fetchPage(ctx, p.window, p.token)
 		received := p.c.now()
 		if err != nil {
 			if p.token != "" && errors.Is(err, ErrPageToken) {

@@ -47,13 +47,12 @@ type answer struct {
 }
 
 // fetchPage gets one page of w (token "" for the first), retrying as
-// shouldRetry decides. left is how much of w is still to fetch, for the
-// pacer's order (see pacer.wait).
-func (c *Client) fetchPage(ctx context.Context, w Window, token string, left time.Duration) (pageBody, error) {
+// shouldRetry decides.
+func (c *Client) fetchPage(ctx context.Context, w Window, token string) (pageBody, error) {
 	var st retryState
 	var waited time.Time // the end of the last retry wait, for the pacer's hold
 	for {
-		a, err := c.request(ctx, w, token, left, waited)
+		a, err := c.request(ctx, w, token, waited)
 		if err == nil {
 			c.stats.received.Add(1)
 			c.pacer.ok()
@@ -99,11 +98,10 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // request sends one attempt of the page of w at token and decodes the
 // answer. The attempt (token fetch, headers and body) is cut off after the
-// per-attempt timeout; left and waited are passed to the pacer (see
-// pacer.wait).
-func (c *Client) request(ctx context.Context, w Window, token string, left time.Duration, waited time.Time) (answer, error) {
+// per-attempt timeout; waited is passed to the pacer (see pacer.wait).
+func (c *Client) request(ctx context.Context, w Window, token string, waited time.Time) (answer, error) {
 	var a answer
-	sent, slept, err := c.pacer.wait(ctx, waited, left)
+	sent, slept, err := c.pacer.wait(ctx, waited)
 	c.stats.waitingNanos.Add(int64(slept))
 	if err != nil {
 		return a, err
