@@ -26,12 +26,14 @@ import (
 //     client's default 20/s): the bound is pages / allowed rate; target 1.3,
 //     with 429s at most 15% of the pages.
 //
-// The bound counts only the latency the fake adds; the fake's own work on a
-// page (building it, encoding it and validating it against the contract)
-// adds to every request. So the at-limit cases also report wall/floor: the
-// floor is max(requests / rate, the longest window fetched alone, unpaced,
-// by the same binary from the same fake), measured in the same iteration:
-// what this machine can do at best.
+// The fake answers each request the latency after it arrived, its own work
+// on the page (building, encoding and validating it against the contract)
+// inside that time. What the bound does not count is the rest of a round
+// trip on this machine: loopback, the client's decoding, the scheduling of
+// two processes on shared cores. So the at-limit cases also report
+// wall/floor: the floor is max(requests / rate, the longest window fetched
+// alone, unpaced, by the same binary from the same fake), measured in the
+// same iteration: what this machine can do at best.
 //
 // Every run must exit 0 with every session of the fake exactly once. Run:
 //
