@@ -25,6 +25,8 @@
 // WithRateLimit again. Per-second 429s are retried as long as the pull gets
 // pages (RetryPolicy.MaxStall); a daily limit, or a Retry-After beyond
 // RetryPolicy.MaxRetryAfter, ends the pull with an error that says when.
+// Requests that queue for the rate go in the order they came, except that
+// the window the caller is at goes first.
 //
 // Bounds, whatever a server sends: a 200 body over [MaxBodyBytes] (after
 // decompression) is an error; an attempt, from token to last byte, is cut

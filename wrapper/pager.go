@@ -55,6 +55,7 @@ type windowPager struct {
 	lastErr    error // the page-token refusal of the last restart
 
 	covered time.Duration // of the window, counted in Stats.Covered
+	first   func() bool   // whether the caller is at this window, for the pacer; nil: no
 }
 
 // cover counts, in Stats.Covered, how far into the window the fetched
@@ -106,7 +107,7 @@ func (p *windowPager) NextPage(ctx context.Context) (*Page, error) {
 			}
 			p.tokens[h] = struct{}{}
 		}
-		body, err := p.c.fetchPage(ctx, p.window, p.token)
+		body, err := p.c.fetchPage(ctx, p.window, p.token, p.first)
 		received := p.c.now()
 		if err != nil {
 			if p.token != "" && errors.Is(err, ErrPageToken) {

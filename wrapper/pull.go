@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // pull runs the windows of one PagesAt call: up to concurrency window
@@ -13,6 +14,7 @@ type pull struct {
 	c       *Client
 	cursors []WindowCursor
 	budget  *budget
+	head    atomic.Int64 // the window the caller is at
 
 	mu      sync.Mutex
 	queues  []windowQueue
@@ -62,6 +64,7 @@ func (pl *pull) startMore(ctx context.Context) {
 // is done. When it ends, the next window may start.
 func (pl *pull) fetch(ctx, pullCtx context.Context, i int) {
 	p := pl.c.newWindowPager(pl.cursors[i])
+	p.first = func() bool { return pl.head.Load() == int64(i) }
 	var err error
 	for p.HasMorePages() {
 		var page *Page
@@ -91,6 +94,13 @@ func (pl *pull) fetch(ctx, pullCtx context.Context, i int) {
 	pl.startMore(pullCtx)
 	pl.mu.Unlock()
 	pl.signal(i)
+}
+
+// setHead says the caller is now at window i: its pages go first, for
+// the memory budget and for the pacer.
+func (pl *pull) setHead(i int) {
+	pl.head.Store(int64(i))
+	pl.budget.setHead(i)
 }
 
 func (pl *pull) signal(i int) {

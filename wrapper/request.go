@@ -47,12 +47,13 @@ type answer struct {
 }
 
 // fetchPage gets one page of w (token "" for the first), retrying as
-// shouldRetry decides.
-func (c *Client) fetchPage(ctx context.Context, w Window, token string) (pageBody, error) {
+// shouldRetry decides. first tells the pacer whether the caller waits on
+// w (see pacer.wait).
+func (c *Client) fetchPage(ctx context.Context, w Window, token string, first func() bool) (pageBody, error) {
 	var st retryState
 	var waited time.Time // the end of the last retry wait, for the pacer's hold
 	for {
-		a, err := c.request(ctx, w, token, waited)
+		a, err := c.request(ctx, w, token, first, waited)
 		if err == nil {
 			c.stats.received.Add(1)
 			c.pacer.ok()
@@ -98,10 +99,11 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // request sends one attempt of the page of w at token and decodes the
 // answer. The attempt (token fetch, headers and body) is cut off after the
-// per-attempt timeout; waited is passed to the pacer (see pacer.wait).
-func (c *Client) request(ctx context.Context, w Window, token string, waited time.Time) (answer, error) {
+// per-attempt timeout; first and waited are passed to the pacer (see
+// pacer.wait).
+func (c *Client) request(ctx context.Context, w Window, token string, first func() bool, waited time.Time) (answer, error) {
 	var a answer
-	sent, slept, err := c.pacer.wait(ctx, waited)
+	sent, slept, err := c.pacer.wait(ctx, waited, first)
 	c.stats.waitingNanos.Add(int64(slept))
 	if err != nil {
 		return a, err

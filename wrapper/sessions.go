@@ -167,7 +167,7 @@ func (c *Client) PagesAt(ctx context.Context, cursors []WindowCursor) iter.Seq2[
 		pl.startMore(ctx)
 		pl.mu.Unlock()
 		for i := range windows {
-			pl.budget.setHead(i)
+			pl.setHead(i)
 			for {
 				page, ok, err := pl.next(ctx, i)
 				if err != nil {
