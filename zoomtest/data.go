@@ -22,11 +22,10 @@ type dataSet struct {
 	ownMode  bool
 	channels []channel
 
-	mu     sync.Mutex
-	days   map[time.Time]*generatedDay // cache, at most cacheSessions sessions
-	order  []time.Time                 // days in the cache, oldest entry first
-	cached int                         // sessions in the cache
-	limit  int                         // cacheSessions, smaller in tests
+	mu    sync.Mutex
+	days  map[time.Time]*generatedDay // cache, at most cacheSessions sessions
+	order []time.Time                 // days in the cache, oldest entry first
+	limit int                         // cacheSessions, smaller in tests
 }
 
 // generatedDay is one day's sessions, generated once while cached; other
@@ -80,28 +79,13 @@ func newDataSet(cfg config) *dataSet {
 	return d
 }
 
-// between returns the sessions whose last message falls between from 00:00
-// and to 23:59:59.999 UTC, oldest first. Generated sessions later than now
-// have not happened yet and are left out.
-func (d *dataSet) between(from, to, now time.Time) []api.ChatSession {
-	start := utcDay(from)
-	end := utcDay(to).AddDate(0, 0, 1)
-	if d.ownMode {
-		var out []api.ChatSession
-		for _, s := range d.own {
-			t := *s.LastMessageSentTime
-			if !t.Before(start) && t.Before(end) {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
+// ownBetween returns the sessions given with WithSessions whose last
+// message falls between from 00:00 and to 23:59:59.999 UTC, oldest first.
+func (d *dataSet) ownBetween(from, to time.Time) []api.ChatSession {
+	start, end := utcDay(from), utcDay(to).AddDate(0, 0, 1)
 	var out []api.ChatSession
-	for day := start; day.Before(end) && !day.After(now); day = day.AddDate(0, 0, 1) {
-		for _, s := range d.day(day) {
-			if s.LastMessageSentTime.After(now) {
-				break
-			}
+	for _, s := range d.own {
+		if t := *s.LastMessageSentTime; !t.Before(start) && t.Before(end) {
 			out = append(out, s)
 		}
 	}
@@ -116,11 +100,9 @@ func (d *dataSet) day(day time.Time) []api.ChatSession {
 		g = &generatedDay{}
 		d.days[day] = g
 		d.order = append(d.order, day)
-		d.cached += d.perDay
-		for d.cached > d.limit && len(d.order) > 1 {
+		for len(d.order)*d.perDay > d.limit && len(d.order) > 1 {
 			delete(d.days, d.order[0])
 			d.order = d.order[1:]
-			d.cached -= d.perDay
 		}
 	}
 	d.mu.Unlock()

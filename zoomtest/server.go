@@ -110,45 +110,38 @@ func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	due := arrived.Add(f.cfg.latency + fault.latency())
 
-	switch fault.Kind {
-	case FaultHTML5xx:
-		if !sleepUntil(r.Context(), due) {
-			f.finish(entry, 0)
-			return
+	// The answer, built now (none for the faults that are not Zoom's own)
+	// and sent at due.
+	var rec *recorder
+	if fault.Kind != FaultHTML5xx && fault.Kind != FaultDropConnection {
+		rec = newRecorder()
+		trackingID := entry.trackingID()
+		r = r.WithContext(context.WithValue(r.Context(), trackingKey{}, trackingID))
+		entry.Account = f.answer(rec, r, fault)
+		rec.ensureTrackingID(trackingID)
+		if in != nil {
+			f.checkResponse(entry.N, in, rec)
 		}
-		status := fault.status()
-		f.finish(entry, status)
-		serveHTML5xx(w, status)
-		return
-	case FaultDropConnection:
-		if !sleepUntil(r.Context(), due) {
-			f.finish(entry, 0)
-			return
-		}
-		f.finish(entry, 0)
-		dropConnection(w)
-		return
-	}
-
-	rec := newRecorder()
-	trackingID := entry.trackingID()
-	ctx := context.WithValue(r.Context(), trackingKey{}, trackingID)
-	r = r.WithContext(ctx)
-	entry.Account = f.answer(rec, r, fault)
-	rec.ensureTrackingID(trackingID)
-	if in != nil {
-		f.checkResponse(entry.N, in, rec)
 	}
 	if !sleepUntil(r.Context(), due) {
 		f.finish(entry, 0)
 		return
 	}
-	f.finish(entry, rec.status)
-	if fault.Kind == FaultTruncatedBody {
+	switch fault.Kind {
+	case FaultHTML5xx:
+		status := fault.status()
+		f.finish(entry, status)
+		serveHTML5xx(w, status)
+	case FaultDropConnection:
+		f.finish(entry, 0)
+		dropConnection(w)
+	case FaultTruncatedBody:
+		f.finish(entry, rec.status)
 		writeTruncated(w, rec)
-		return
+	default:
+		f.finish(entry, rec.status)
+		rec.copyTo(w)
 	}
-	rec.copyTo(w)
 }
 
 // sleepUntil waits for the real time t; it reports false if ctx ended first
