@@ -14,10 +14,6 @@ import (
 // last sync are updated.
 const DefaultOverlap = 2
 
-// sixMonths is how far back Zoom serves chat-session reports, in calendar
-// months: the oldest day is today (UTC) six months ago, as the wrapper checks.
-const sixMonths = 6
-
 // Request says what a sync covers.
 type Request struct {
 	// From is the first day to fetch. Zero: the last synced day minus
@@ -92,7 +88,7 @@ func (s *Store) readState(ctx context.Context) (state, error) {
 
 // plan decides the range of a sync from the request and the past syncs.
 func plan(req Request, st state, today wrapper.Date) (Plan, error) {
-	earliest := today.AddMonths(-sixMonths)
+	earliest := wrapper.EarliestDay(today)
 	p := Plan{To: req.To, LastDay: st.lastDay, Resumed: st.openID != 0}
 	if isZero(p.To) {
 		p.To = today

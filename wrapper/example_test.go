@@ -149,6 +149,13 @@ func ExampleParseDate() {
 	// invalid date "2026-02-30": no such day
 }
 
+func ExampleEarliestDay() {
+	today, _ := wrapper.ParseDate("2026-08-31")
+	fmt.Println(wrapper.EarliestDay(today)) // February has no 31st
+	// Output:
+	// 2026-02-28
+}
+
 func ExampleWindows() {
 	from, _ := wrapper.ParseDate("2024-01-15")
 	to, _ := wrapper.ParseDate("2024-03-10")

@@ -46,14 +46,17 @@ func Windows(from, to Date) ([]Window, error) {
 	return ws, nil
 }
 
-// sixMonthLimit is how far back Zoom keeps chat-session reports.
-const sixMonthLimit = 6
+// EarliestDay is the oldest day Zoom serves chat-session reports for when
+// today (UTC) is today: the same day six calendar months before (clamped
+// to the month's last day). A range that starts earlier is refused with
+// ErrRange.
+func EarliestDay(today Date) Date { return today.AddMonths(-6) }
 
 // checkSixMonths refuses a range that starts more than six calendar months
 // before today (in UTC, per now).
 func checkSixMonths(from Date, now time.Time) error {
 	today := DateOf(now.UTC())
-	earliest := today.AddMonths(-sixMonthLimit)
+	earliest := EarliestDay(today)
 	if from.Before(earliest) {
 		return fmt.Errorf("%w: from %s reaches back more than six months (Zoom's six-month limit: earliest allowed today, %s, is %s)",
 			ErrRange, from, today, earliest)

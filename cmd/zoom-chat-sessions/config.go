@@ -17,9 +17,6 @@ import (
 // default range is the 31 days from 30 days ago to today, both included.
 const defaultRangeDays = 30
 
-// sixMonths is how far back Zoom keeps chat-session reports.
-const sixMonths = 6
-
 // config is a parsed, checked command line of the listing command plus the
 // environment.
 type config struct {
@@ -131,7 +128,7 @@ func (c *config) parseRange(fromStr, toStr string, today wrapper.Date) error {
 			return err
 		}
 	}
-	earliest := today.AddMonths(-sixMonths)
+	earliest := wrapper.EarliestDay(today)
 	switch {
 	case c.to.After(today):
 		return usagef("--to %s is after today, %s (UTC); Zoom has no sessions from the future", c.to, today)
