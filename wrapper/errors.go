@@ -123,6 +123,22 @@ func nextUTCMidnight(now time.Time) time.Time {
 	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
 }
 
+// RetryError is the error of a request that was tried more than once
+// before the client gave up: how many tries, over how long, and the last
+// one's error (Err, which errors.Is and errors.As see through). Its text
+// is Err's.
+type RetryError struct {
+	Tries int           // tries sent, the first included
+	Over  time.Duration // from the first try to giving up
+	Err   error
+}
+
+// Error returns the last try's error text.
+func (e *RetryError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the last try's error.
+func (e *RetryError) Unwrap() error { return e.Err }
+
 // transportError is a dropped connection or cut-off body: retried. msg
 // must have passed the redactor (c.redact.apply); Unwrap reaches only a
 // cause that quotes no server text (see safeCause).

@@ -31,14 +31,6 @@ var errBodyTooLarge = errors.New("response body over the size cap")
 // timeout.
 var errAttemptTimeout = errors.New("per-attempt timeout")
 
-// contractError is a 200 answer that decodePage refused: garbled, cut off
-// or outside the page shape of the contract. Retried like a dropped
-// connection.
-type contractError struct{ err error }
-
-func (e *contractError) Error() string { return e.err.Error() }
-func (e *contractError) Unwrap() error { return e.err }
-
 // answer is what one attempt brought back.
 type answer struct {
 	page  pageBody  // the decoded 200 body
@@ -52,7 +44,8 @@ type answer struct {
 func (c *Client) fetchPage(ctx context.Context, w Window, token string, first func() bool) (pageBody, error) {
 	var st retryState
 	var waited time.Time // the end of the last retry wait, for the pacer's hold
-	for {
+	start := time.Now()
+	for tries := 1; ; tries++ {
 		a, err := c.request(ctx, w, token, first, waited)
 		if err == nil {
 			c.stats.received.Add(1)
@@ -72,7 +65,10 @@ func (c *Client) fetchPage(ctx context.Context, w Window, token string, first fu
 				return pageBody{}, context.Cause(ctx)
 			}
 			if v.err != nil {
-				return pageBody{}, v.err
+				err = v.err
+			}
+			if tries > 1 {
+				err = &RetryError{Tries: tries, Over: time.Since(start), Err: err}
 			}
 			return pageBody{}, err
 		}
@@ -173,8 +169,5 @@ func (c *Client) request(ctx context.Context, w Window, token string, first func
 		return a, fmt.Errorf("wrapper: %w: more than %d bytes", errBodyTooLarge, MaxBodyBytes)
 	}
 	a.page, err = decodePage(body, pageQuery{window: w, pageSize: c.pageSize, raw: c.raw})
-	if err != nil {
-		return a, &contractError{err}
-	}
-	return a, nil
+	return a, err // a *bodyError: retried like a dropped connection
 }

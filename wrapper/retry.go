@@ -66,7 +66,6 @@ func (c *Client) shouldRetry(ctx context.Context, err error, tok string, st *ret
 	var ae *APIError
 	var tk *TokenError
 	var te *transportError
-	var ce *contractError
 	var re *redactedError
 	isAPI := errors.As(err, &ae)
 	counted := func(reason string, retryAfter time.Duration) verdict {
@@ -116,7 +115,7 @@ func (c *Client) shouldRetry(ctx context.Context, err error, tok string, st *ret
 		return verdict{reason: "a body over the cap would be as large again"}
 	case errors.As(err, &te):
 		return counted("connection dropped, cut off or timed out", 0)
-	case errors.As(err, &ce):
+	case errors.Is(err, errBadBody):
 		return counted("answer outside the contract (garbled or cut off)", 0)
 	case errors.As(err, &tk):
 		if tk.retryable() {

@@ -262,7 +262,7 @@ func TestShouldRetryReasons(t *testing.T) {
 		{"other 4xx", nil, &APIError{StatusCode: 404, Code: 1001}, false, "the request itself was refused"},
 		{"body over the cap", nil, fmt.Errorf("w: %w", errBodyTooLarge), false, "a body over the cap would be as large again"},
 		{"transport", nil, &transportError{"x", errAttemptTimeout}, true, "connection dropped, cut off or timed out"},
-		{"contract", nil, &contractError{errors.New("not an object")}, true, "answer outside the contract (garbled or cut off)"},
+		{"contract", nil, &bodyError{err: errors.New("not an object")}, true, "answer outside the contract (garbled or cut off)"},
 		{"token endpoint busy", nil, &TokenError{StatusCode: 503}, true, "token endpoint busy or failing"},
 		{"token endpoint refused", nil, &TokenError{StatusCode: 401, Code: "invalid_client"}, false, "token endpoint refused the credentials"},
 		{"token endpoint unreachable", nil, &redactedError{"x", errors.New("dial")}, true, "token endpoint unreachable"},

@@ -3,6 +3,7 @@ package wrapper_test
 // Against zoomtest: every fault the fake can serve is recovered.
 
 import (
+	"errors"
 	"math"
 	"net/http"
 	"reflect"
@@ -17,8 +18,6 @@ import (
 	"github.com/zoomkit/chatsessions/zoomtest"
 )
 
-// zNow is the fake clock of these tests, given to the fake and the wrapper
-// alike: the oldest day they allow is 2026-05-27.
 // 3. Every fault the fake can serve is recovered, with the output of a clean
 // run and an exact request sequence.
 func TestZoomtestFaultsRecovered(t *testing.T) {
@@ -185,5 +184,39 @@ func TestZoomtestFaultsRecovered(t *testing.T) {
 			}
 			checkNoViolations(t, srv)
 		})
+	}
+}
+
+// A request given up after retries says how many tries it took: its own,
+// not those of the other windows asking at the same time, for the API and
+// for the token endpoint alike. A request refused at once is not a
+// RetryError.
+func TestZoomtestRetryErrorCountsOneRequest(t *testing.T) {
+	down := startZoom(t, zoomtest.WithFaultFunc(func(int, *http.Request) zoomtest.Fault {
+		return zoomtest.Fault{Kind: zoomtest.FaultHTML5xx, Status: 503}
+	}))
+	for _, tc := range []struct {
+		name string
+		c    *wrapper.Client
+		http bool // the last try got an HTTP answer: an APIError
+	}{
+		{"API answers 503", zClient(t, down, static(down), wrapper.WithConcurrency(4)), true},
+		{"token endpoint refuses connections", zClient(t, down, s2s(), wrapper.WithConcurrency(4), wrapper.WithTokenURL("http://127.0.0.1:1/oauth/token")), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := pullPages(t, tc.c, "2026-08-01", "2026-11-02") // four windows at once
+			var re *wrapper.RetryError
+			if !errors.As(err, &re) || re.Tries != zFastRetry.MaxAttempts || re.Over <= 0 || re.Error() != re.Err.Error() {
+				t.Fatalf("error %v (%#v), want a RetryError of %d tries", err, re, zFastRetry.MaxAttempts)
+			}
+			if ae := (*wrapper.APIError)(nil); tc.http && (!errors.As(err, &ae) || ae.StatusCode != 503) {
+				t.Errorf("the last try's APIError is not seen through: %v", err)
+			}
+		})
+	}
+	refused := startZoom(t)
+	_, err := pullPages(t, zClient(t, refused, wrapper.WithToken("not-a-token")), "2026-11-01", "2026-11-02")
+	if re := (*wrapper.RetryError)(nil); err == nil || errors.As(err, &re) {
+		t.Fatalf("a 401 for a static token, not retried: got %v, want an error that is no RetryError", err)
 	}
 }

@@ -20,9 +20,9 @@ import (
 // Limits of the connection flags: beyond them a value is a typo, and
 // refused before any request.
 const (
-	maxConcurrency = 64   // windows at once; a six-month range has at most 7
-	minRate        = 0.1  // requests per second
-	maxRate        = 1000 // far above any Zoom plan's limit for this endpoint
+	maxConcurrency = wrapper.MaxConcurrency // windows at once; a six-month range has at most 7
+	minRate        = wrapper.MinRateLimit   // requests per second
+	maxRate        = 1000                   // far above any Zoom plan's limit for this endpoint
 )
 
 // connFlags are the connection flags as given on the command line.
@@ -136,7 +136,7 @@ func checkURL(flag, raw string, insecure bool) error {
 		return usagef("%s %q is not an http(s) URL", flag, raw)
 	}
 	if u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()) {
-		return usagef("%s %s is plain http: credentials would cross the network in clear text; use https, or --insecure-http to allow it", flag, escapeText(u.Redacted()))
+		return usagef("%s %s is plain http: credentials would cross the network in clear text; use https, or --insecure-http to allow it", flag, u.Redacted())
 	}
 	return nil
 }
@@ -187,7 +187,6 @@ var retryPolicy *wrapper.RetryPolicy
 // zoom is one run's client with what its error messages need to know.
 type zoom struct {
 	*wrapper.Client
-	log      *requestLog
 	baseURL  string
 	tokenURL string
 	close    func() // stops the demo's fake Zoom; a no-op otherwise
@@ -206,12 +205,9 @@ func (c *connection) dial(now func() time.Time, extra ...wrapper.Option) (*zoom,
 		z.baseURL, z.tokenURL, z.close = fake.URL(), fake.TokenURL(), fake.Close
 		creds = credentials{accountID: zoomtest.DefaultAccountID, clientID: zoomtest.DefaultClientID, clientSecret: zoomtest.DefaultClientSecret}
 	}
-	hc, log := newLoggingClient(z.tokenURL, c.concurrency)
-	z.log = log
 	opts := []wrapper.Option{
 		wrapper.WithBaseURL(z.baseURL),
 		wrapper.WithTokenURL(z.tokenURL),
-		wrapper.WithHTTPClient(hc),
 		wrapper.WithRateLimit(c.rate),
 		wrapper.WithPageSize(c.pageSize),
 		wrapper.WithConcurrency(c.concurrency),

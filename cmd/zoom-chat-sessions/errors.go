@@ -42,7 +42,7 @@ func flagError(err error) error {
 		}
 		return usagef("%s %q %s; see --help", dashes(m[2]), value, why)
 	}
-	return usagef("%s; see --help", escapeText(msg))
+	return usagef("%s; see --help", msg)
 }
 
 var invalidFlagValue = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for flag -([^:]+): (.*)$`)
@@ -68,17 +68,13 @@ func cleanChain(msg string) string {
 // failure is what describe knows of the run that failed.
 type failure struct {
 	err      error
-	log      *requestLog // nil before the client exists
 	baseURL  string
 	tokenURL string
 }
 
-// windowInError finds the window an error of package wrapper names.
-var windowInError = regexp.MustCompile(`window (\d{4}-\d\d-\d\d\.\.\d{4}-\d\d-\d\d)`)
-
 // describe turns a failure into one line that says what went wrong, where,
 // after how many tries, and what to do. The wrapper's errors carry no
-// secret; Zoom's text in them is escaped, so it cannot drive the terminal.
+// secret; Zoom's text in them is escaped by fail, like every failure line.
 func describe(f failure) string {
 	err := f.err
 	raw := err.Error()
@@ -98,21 +94,10 @@ func describe(f failure) string {
 	default:
 		msg = cleanChain(raw)
 	}
-	if f.log != nil {
-		window := ""
-		if !tokenRequest {
-			if m := windowInError.FindStringSubmatch(raw); m != nil {
-				window = m[1]
-			}
-		}
-		// A refused token request is asked again by every window; only
-		// a request the wrapper retried ran up tries.
-		retried := !tokenRequest || te == nil || te.StatusCode == 429 || te.StatusCode >= 500
-		if t := f.log.windowTries(window); t.n > 1 && retried && (tokenRequest || window != "") {
-			msg += fmt.Sprintf(" (after %d tries over %s)", t.n, roundDuration(t.last.Sub(t.first)))
-		}
+	if re := (*wrapper.RetryError)(nil); errors.As(err, &re) {
+		msg += fmt.Sprintf(" (after %d tries over %s)", re.Tries, roundDuration(re.Over))
 	}
-	return escapeText(msg + hint(f, ae, tokenRequest))
+	return msg + hint(f, ae, tokenRequest)
 }
 
 // hint says what to do about a failure, or nothing.

@@ -68,7 +68,7 @@ func runList(ctx context.Context, args []string, env *environment) int {
 		// The wrapper's own checks of the range, before any request.
 		return fail(env, exitUsage, describe(failure{err: err}))
 	}
-	return fail(env, exitError, describe(failure{err: err, log: z.log, baseURL: z.baseURL, tokenURL: z.tokenURL}))
+	return fail(env, exitError, describe(failure{err: err, baseURL: z.baseURL, tokenURL: z.tokenURL}))
 }
 
 // progressFor chooses how progress shows: by default only on a terminal

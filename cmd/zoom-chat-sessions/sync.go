@@ -79,7 +79,7 @@ func runSync(ctx context.Context, args []string, env *environment) int {
 	}
 	f := failure{err: err}
 	if z != nil {
-		f = failure{err: err, log: z.log, baseURL: z.baseURL, tokenURL: z.tokenURL}
+		f = failure{err: err, baseURL: z.baseURL, tokenURL: z.tokenURL}
 	}
 	return failSync(env, exitError, describe(f)+"; every page written is kept, run sync again to resume")
 }
