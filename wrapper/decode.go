@@ -23,8 +23,8 @@ import (
 //     and "to", when present, the request's days (Zoom has been seen
 //     clamping a range silently on other report endpoints: that would be
 //     missing data). Anything else is a contract error (ErrContract),
-//     retried like a garbled body, never an empty page. Every problem is
-//     reported, so a wrong next_page_token is never hidden by another.
+//     retried like a garbled body, never an empty page. Up to eight
+//     problems are reported in the error.
 //   - inside a session, a value of the wrong type leaves its field zero,
 //     unknown enum values and odd e-mail addresses are kept as sent, and an
 //     unreadable last_message_sent_time is the zero time.
@@ -35,7 +35,7 @@ import (
 // captured by offset in the same pass. encoding/json needs two passes for
 // that (one to split the array into json.RawMessage, one per object), and
 // validates each value before decoding it, so it reads every byte 2-4
-// times; see BenchmarkDecodePage.
+// times; see BenchmarkDecode.
 
 // pageQuery is what decodePage needs to know of the request it answers.
 type pageQuery struct {
@@ -330,9 +330,7 @@ func (p *pageParser) session() (Session, error) {
 		case "last_message_sent_time":
 			var v jsontext.Value
 			if v, err = p.dec.ReadValue(); err == nil {
-				var t lenientTime
-				_ = t.UnmarshalJSON(v) // never fails
-				s.LastMessageSentTime = time.Time(t)
+				s.LastMessageSentTime = lenientTime(v)
 			}
 		default:
 			err = p.dec.SkipValue()
@@ -495,10 +493,8 @@ func orUnexpectedEOF(err error) error {
 	return err
 }
 
-// lenientTime parses RFC 3339 and common near-misses; anything else is the
-// zero time, never an error.
-type lenientTime time.Time
-
+// lenientLayouts are the near-misses of RFC 3339 lenientTime accepts, in
+// the order tried.
 var lenientLayouts = []string{
 	time.RFC3339Nano,
 	"2006-01-02T15:04:05.999999999",
@@ -509,36 +505,34 @@ var lenientLayouts = []string{
 	"2006-01-02",
 }
 
-// UnmarshalJSON never fails.
-func (t *lenientTime) UnmarshalJSON(b []byte) error {
-	*t = lenientTime{}
+// lenientTime parses a JSON value as RFC 3339 or a common near-miss
+// (epoch seconds or milliseconds included); anything else is the zero
+// time, never an error.
+func lenientTime(b []byte) time.Time {
 	if len(b) == 0 {
-		return nil
+		return time.Time{}
 	}
 	if b[0] != '"' {
 		// epoch seconds or milliseconds
 		if n, err := strconv.ParseInt(string(b), 10, 64); err == nil && n > 0 {
 			if n > 1e11 {
-				*t = lenientTime(time.UnixMilli(n).UTC())
-			} else {
-				*t = lenientTime(time.Unix(n, 0).UTC())
+				return time.UnixMilli(n).UTC()
 			}
+			return time.Unix(n, 0).UTC()
 		}
-		return nil
+		return time.Time{}
 	}
 	if len(b) >= 2 && b[len(b)-1] == '"' {
 		var v time.Time
 		if v.UnmarshalText(b[1:len(b)-1]) == nil { // RFC 3339, no allocation
-			*t = lenientTime(v)
-			return nil
+			return v
 		}
 	}
 	s := strings.TrimSpace(unquote(b))
 	for _, layout := range lenientLayouts {
 		if v, err := time.Parse(layout, s); err == nil {
-			*t = lenientTime(v)
-			return nil
+			return v
 		}
 	}
-	return nil
+	return time.Time{}
 }

@@ -50,8 +50,7 @@ type pacer struct {
 	rate     float64   // current rate
 	next     time.Time // earliest time of the next request
 	hold     time.Time // no request before this (a Retry-After)
-	queue    []*ticket // requests waiting for a slot
-	seq      uint64    // tickets issued: the tie-break
+	queue    []*ticket // requests waiting for a slot, in the order they came
 	timer    *time.Timer
 	lastCut  time.Time // when the rate was last lowered
 	lastUp   time.Time // when the rate was last raised (or lowered)
@@ -61,8 +60,7 @@ type pacer struct {
 
 // ticket is one request waiting for the pacer.
 type ticket struct {
-	first  func() bool // whether the caller waits on its window now; nil: no
-	seq    uint64
+	first  func() bool    // whether the caller waits on its window now; nil: no
 	waited time.Time      // the end of its own retry wait (see wait)
 	grant  chan time.Time // receives the time it may go; buffered
 }
@@ -91,8 +89,6 @@ func (p *pacer) wait(ctx context.Context, waited time.Time, first func() bool) (
 	start := time.Now()
 	t := &ticket{first: first, waited: waited, grant: make(chan time.Time, 1)}
 	p.mu.Lock()
-	p.seq++
-	t.seq = p.seq
 	p.queue = append(p.queue, t)
 	p.dispatch(start)
 	p.mu.Unlock()
@@ -144,7 +140,7 @@ func (p *pacer) dispatch(now time.Time) {
 func (p *pacer) best(now time.Time) int {
 	held := now.Before(p.hold)
 	b := -1
-	for i, t := range p.queue { // in the order they came
+	for i, t := range p.queue {
 		if held && p.hold.After(t.waited) {
 			continue
 		}

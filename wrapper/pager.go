@@ -49,10 +49,9 @@ type windowPager struct {
 	reached int                 // the furthest page number fetched, any pass
 	empty   int                 // pages in a row past reached that brought nothing new
 
-	restarts   int   // passes started again at page 1
-	stalled    int   // restarts in a row whose pass yielded no new ID
-	sentAtPass int   // len(sent) when the pass began
-	lastErr    error // the page-token refusal of the last restart
+	restarts   int // passes started again at page 1
+	stalled    int // restarts in a row whose pass yielded no new ID
+	sentAtPass int // len(sent) when the pass began
 
 	covered time.Duration // of the window, counted in Stats.Covered
 	first   func() bool   // whether the caller is at this window, for the pacer; nil: no
@@ -175,7 +174,6 @@ func (p *windowPager) restart(cause error) error {
 	} else {
 		p.stalled++
 	}
-	p.lastErr = cause
 	if p.stalled >= p.c.maxRestarts {
 		return p.fail(fmt.Errorf("gave up after %d restarts in a row without progress: %w", p.stalled, cause))
 	}

@@ -146,8 +146,7 @@ func (c *Client) Pages(ctx context.Context, from, to Date) iter.Seq2[*Page, erro
 // must be valid and within the last six months.
 func (c *Client) PagesAt(ctx context.Context, cursors []WindowCursor) iter.Seq2[*Page, error] {
 	return func(yield func(*Page, error) bool) {
-		windows := make([]Window, len(cursors))
-		for i, cur := range cursors {
+		for _, cur := range cursors {
 			_, err := Windows(cur.Window.From, cur.Window.To)
 			if err == nil && cur.Window.From.endOfMonth().Before(cur.Window.To) {
 				err = fmt.Errorf("%w: window %s spans more than one calendar month", ErrRange, cur.Window)
@@ -159,14 +158,13 @@ func (c *Client) PagesAt(ctx context.Context, cursors []WindowCursor) iter.Seq2[
 				yield(nil, fmt.Errorf("wrapper: %w", err))
 				return
 			}
-			windows[i] = cur.Window
 		}
 		pl := c.newPull(cursors)
 		defer pl.stop()
 		pl.mu.Lock()
 		pl.startMore(ctx)
 		pl.mu.Unlock()
-		for i := range windows {
+		for i := range cursors {
 			pl.setHead(i)
 			for {
 				page, ok, err := pl.next(ctx, i)

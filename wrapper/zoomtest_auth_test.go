@@ -12,8 +12,6 @@ import (
 	"github.com/zoomkit/chatsessions/zoomtest"
 )
 
-// zNow is the fake clock of these tests, given to the fake and the wrapper
-// alike: the oldest day they allow is 2026-05-27.
 // 7. Credentials the fake refuses: no secret in the error.
 func TestZoomtestUnauthorized(t *testing.T) {
 	t.Parallel()

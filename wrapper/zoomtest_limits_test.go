@@ -14,8 +14,6 @@ import (
 	"github.com/zoomkit/chatsessions/zoomtest"
 )
 
-// zNow is the fake clock of these tests, given to the fake and the wrapper
-// alike: the oldest day they allow is 2026-05-27.
 // 5. Rate limits on the real clock: a wrapper paced at the fake's limit draws
 // no 429; one ten times faster is refused, waits Retry-After and still gets
 // everything.

@@ -16,8 +16,6 @@ import (
 	"github.com/zoomkit/chatsessions/zoomtest"
 )
 
-// zNow is the fake clock of these tests, given to the fake and the wrapper
-// alike: the oldest day they allow is 2026-05-27.
 // stallCase is a page-token expiry test: a consumer of one long window that
 // stops for 16 minutes (the fake's token TTL is 15) after the pages it has
 // received numbers stalls, or after every page.

@@ -16,8 +16,6 @@ import (
 	"github.com/zoomkit/chatsessions/zoomtest"
 )
 
-// zNow is the fake clock of these tests, given to the fake and the wrapper
-// alike: the oldest day they allow is 2026-05-27.
 // 1. Six months over Server-to-Server OAuth, sequentially and with seven
 // windows at once.
 func TestZoomtestSixMonthsS2S(t *testing.T) {
