@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -80,10 +79,7 @@ func childCPU(b *testing.B, cmd *exec.Cmd) time.Duration {
 }
 
 func BenchmarkCLICPU(b *testing.B) {
-	bin := filepath.Join(b.TempDir(), "zoom-chat-sessions")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := binary(b)
 	from, to := cpuBenchRange()
 	srv := cpuBenchServer(b, from, to)
 	cli := func(format string) *exec.Cmd {

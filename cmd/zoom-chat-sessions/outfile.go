@@ -24,9 +24,6 @@ type outputFile struct {
 // createOutput checks that path can be replaced and opens the temporary
 // file. Called before any request, so a bad path is bad usage.
 func createOutput(path string) (*outputFile, error) {
-	if path == "" {
-		return nil, usagef("--output needs a file name")
-	}
 	o := &outputFile{path: path}
 	if resolved, err := filepath.EvalSymlinks(path); err == nil {
 		o.path = resolved

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -26,14 +25,6 @@ import (
 // real clock (the binary's), with a real SQLite file. Run across midnight
 // UTC, "today" may differ between the fake and an assertion.
 
-// syncEnv is the binary's environment for srv: a static token, nothing
-// inherited that could point it elsewhere.
-func syncEnv(srv *zoomtest.Server) []string {
-	return append(os.Environ(),
-		"ZOOM_BASE_URL="+srv.URL(), "ZOOM_TOKEN_URL="+srv.TokenURL(), "ZOOM_ACCESS_TOKEN="+srv.AccessToken(),
-		"ZOOM_ACCOUNT_ID=", "ZOOM_CLIENT_ID=", "ZOOM_CLIENT_SECRET=")
-}
-
 // syncCmd is the binary syncing db from srv with args added.
 type syncCmd struct {
 	*exec.Cmd
@@ -42,7 +33,7 @@ type syncCmd struct {
 
 func newSyncCmd(bin, db string, srv *zoomtest.Server, args ...string) *syncCmd {
 	c := &syncCmd{Cmd: exec.Command(bin, append([]string{"sync", "--db", db, "--no-progress"}, args...)...)}
-	c.Env = syncEnv(srv)
+	c.Env = binaryEnv(srv)
 	c.Stderr = &c.stderr
 	return c
 }
@@ -172,13 +163,7 @@ func partial(t *testing.T, db string) (window string, pages int) {
 }
 
 func TestSyncBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "zoom-chat-sessions")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	yesterday := todayUTC().AddDays(-1).String()
 
 	// The reference: one clean sync up to yesterday (a range that does not

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"strings"
 	"testing"
 
@@ -100,13 +101,23 @@ func TestHelpAndVersion(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %d bytes, stderr %q", args, r.code, len(r.stdout), r.stderr)
 		}
 	}
+	// Every flag declared, not only those help means to list.
 	help := runCLI(t, nil, "--help").stdout
-	for _, name := range listFlagNames {
-		if name != "output" && !strings.Contains(help, "  --"+name+" ") {
-			t.Errorf("help lacks --%s:\n%s", name, help)
+	newFlagSet(&listFlags{}).VisitAll(func(fl *flag.Flag) {
+		if fl.Name != "o" && fl.Name != "output" && !strings.Contains(help, "  --"+fl.Name+" ") {
+			t.Errorf("help lacks --%s:\n%s", fl.Name, help)
 		}
-	}
+	})
 	if !strings.Contains(help, "-o, --output FILE") {
 		t.Errorf("help lacks -o, --output FILE")
 	}
+	syncHelp := runCLI(t, nil, "sync", "--help")
+	if syncHelp.code != 0 || syncHelp.stderr != "" {
+		t.Fatalf("sync --help: exit %d, stderr %q", syncHelp.code, syncHelp.stderr)
+	}
+	newSyncFlagSet(&syncFlags{}).VisitAll(func(fl *flag.Flag) {
+		if !strings.Contains(syncHelp.stdout, "  --"+fl.Name+" ") {
+			t.Errorf("sync help lacks --%s:\n%s", fl.Name, syncHelp.stdout)
+		}
+	})
 }
