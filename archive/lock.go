@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -114,9 +113,6 @@ func (s *Store) holder(ctx context.Context) string {
 	err := s.db.QueryRowContext(ctx, `SELECT pid, host, since FROM writer WHERE id = 1`).Scan(&pid, &host, &since)
 	if err != nil {
 		return ""
-	}
-	if t, err := parseTime(since); err == nil {
-		since = t.Format(time.RFC3339)
 	}
 	return fmt.Sprintf("pid %d on %s since %s", pid, host, since)
 }

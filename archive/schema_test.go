@@ -9,8 +9,8 @@ import (
 	"github.com/zoomkit/chatsessions/archive"
 )
 
-// Open creates the schema at SchemaVersion in WAL mode, opens it again as
-// is, and refuses a file a newer program wrote.
+// Open creates the schema at SchemaVersion in WAL mode, and refuses a file
+// a newer program wrote.
 func TestSchemaVersion(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "archive.db")
 	ctx := context.Background()

@@ -151,8 +151,6 @@ func updateFromFiles(specPath, root string, src Source) (*Result, error) {
 type Result struct {
 	// Spec is the new openapi.yaml.
 	Spec []byte
-	// Changed reports whether Spec differs from the old file.
-	Changed bool
 	// Report is the change report, warnings included.
 	Report *Report
 	// Document is Zoom's document as read, and Item the operation's path item
@@ -199,7 +197,7 @@ func Update(zoomDoc, overlay, old []byte, src Source) (*Result, error) {
 	}
 	rep.Warnings = b.Warnings
 	return &Result{
-		Spec: b.Spec, Changed: string(b.Spec) != string(old), Report: rep,
+		Spec: b.Spec, Report: rep,
 		Document: zoomDoc, Item: b.Item, Pinned: b.Pinned, OldPinned: oldPinned(old),
 	}, nil
 }

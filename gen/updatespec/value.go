@@ -129,8 +129,7 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// JSON Pointers (RFC 6901) address places in a document. A segment "*"
-// stands for every member of an object or array (used by overlay targets).
+// JSON Pointers (RFC 6901) address places in a document.
 
 // splitPointer splits a JSON Pointer into unescaped segments.
 func splitPointer(p string) ([]string, error) {
