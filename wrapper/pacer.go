@@ -191,14 +191,15 @@ func (p *pacer) ok() {
 // limited records a per-second 429 for a request sent at sent. A
 // Retry-After holds back every request of the client; the rate is cut at
 // most once per round trip: a 429 for a request sent before the last cut
-// was already answered by it.
+// was already answered by it. Requests already waiting need no wake-up: a
+// hold or a cut only delays slots, and dispatch applies both each time the
+// timer runs.
 func (p *pacer) limited(sent time.Time, retryAfter time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
 	if retryAfter > 0 && now.Add(retryAfter).After(p.hold) {
 		p.hold = now.Add(retryAfter)
-		p.dispatch(now) // the waiters wait for the hold
 	}
 	if p.unlimited() || !sent.After(p.lastCut) {
 		return
@@ -207,7 +208,6 @@ func (p *pacer) limited(sent time.Time, retryAfter time.Duration) {
 	p.rate = max(r, min(minRate, p.max))
 	p.lastCut, p.lastUp = now, now
 	p.next = now.Add(time.Duration(float64(time.Second) / p.rate))
-	p.dispatch(now) // the waiters wait for the new pace
 }
 
 // acceptedRate is the answers accepted per second over the last

@@ -45,6 +45,7 @@ var DefaultRetryPolicy = RetryPolicy{
 // request.
 type retryState struct {
 	attempts int           // failed attempts counted against MaxAttempts
+	limited  int           // per-second 429s retried under MaxStall: their backoff's exponent
 	renewed  bool          // the access token was renewed once already
 	stalled  time.Duration // waited on 429s since the client last got a page
 	progress int64         // the client's page count when stalled was reset
@@ -100,11 +101,11 @@ func (c *Client) shouldRetry(ctx context.Context, err error, tok string, st *ret
 		if p := c.stats.received.Load(); p != st.progress {
 			st.progress, st.stalled = p, 0 // the pull moved on since: start over
 		}
-		w := c.retry.wait(min(st.attempts, 5), ae.RetryAfter)
+		w := c.retry.wait(min(st.limited, 5), ae.RetryAfter)
 		if st.stalled+w > c.retry.MaxStall {
 			return verdict{reason: "per-second limit for " + c.retry.MaxStall.String() + " without a page"}
 		}
-		st.attempts++
+		st.limited++
 		st.stalled += w
 		return verdict{retry: true, wait: w, reason: "per-second limit: retried while the pull makes progress"}
 	case isAPI && ae.StatusCode >= 500:

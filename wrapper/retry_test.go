@@ -236,6 +236,25 @@ func TestPerSecondLimitExhausted(t *testing.T) {
 	}
 }
 
+// Per-second 429s retried under MaxStall do not count against
+// MaxAttempts: a request that met five of them still retries a 502.
+func TestPerSecondLimitsLeaveAttempts(t *testing.T) {
+	c, err := New(WithToken("static-token-XYZ"), WithClock(func() time.Time { return fixedNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	qps := &APIError{StatusCode: 429, Code: 429, RateLimitType: "QPS"}
+	var st retryState
+	for i := range DefaultRetryPolicy.MaxAttempts - 1 {
+		if v := c.shouldRetry(t.Context(), qps, "", &st); !v.retry {
+			t.Fatalf("429 #%d not retried: %s", i+1, v.reason)
+		}
+	}
+	if v := c.shouldRetry(t.Context(), &APIError{StatusCode: 502}, "", &st); !v.retry || v.reason != "server error" {
+		t.Fatalf("a 502 after %d per-second 429s: retry %v (%s), want a retry", DefaultRetryPolicy.MaxAttempts-1, v.retry, v.reason)
+	}
+}
+
 // Every branch of shouldRetry, by the reason it gives.
 func TestShouldRetryReasons(t *testing.T) {
 	c, err := New(WithToken("static-token-XYZ"), WithClock(func() time.Time { return fixedNow }))
